@@ -1,0 +1,431 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+// Organizations used by the data source and ephemeral resource tests.
+const (
+	dsOrgA = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+	dsOrgB = "8b0e6d1a-2c4f-4e3a-9b7d-1f2e3a4b5c6d"
+	dsOrgC = "c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
+)
+
+// dsConfigEntry is an enabled config entry to seed.
+func dsConfigEntry(scope, key string, typ bifrost.ConfigType, value string) bifrost.Entry {
+	return bifrost.Entry{Scope: bifrost.Scope(scope), Kind: bifrost.KindConfig, Name: key, Type: typ, Value: value, Enabled: true}
+}
+
+// dsSecretEntry is an enabled secret entry to seed.
+func dsSecretEntry(scope, name, value string) bifrost.Entry {
+	return bifrost.Entry{Scope: bifrost.Scope(scope), Kind: bifrost.KindSecret, Name: name, Value: value, Enabled: true}
+}
+
+// dsSeed writes entries through the domain store, as the provider would lay them out, and
+// returns what Key Vault answered (ids, versions, timestamps). Domain errors never carry
+// values, so they may be printed.
+func dsSeed(t *testing.T, v *accVault, entries ...bifrost.Entry) []*bifrost.Entry {
+	t.Helper()
+	st := v.store()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := make([]*bifrost.Entry, 0, len(entries))
+	for _, e := range entries {
+		written, err := st.Create(ctx, e)
+		if err != nil {
+			t.Fatalf("seeding %s %q in %s: %v", e.Kind, e.Name, e.Scope, err)
+		}
+		out = append(out, written)
+	}
+	return out
+}
+
+// dsRawConfig writes a config straight to Key Vault with the layout's name and tags,
+// bypassing the store's checks: the way to seed what the store refuses to write (a cross-org
+// reference) but another runtime or a hand edit could leave behind.
+func dsRawConfig(t *testing.T, v *accVault, e bifrost.Entry) {
+	t.Helper()
+	tags := map[string]*string{}
+	for k, val := range e.KeyVaultTags() {
+		tags[k] = &val
+	}
+	enabled := true
+	_, err := v.kvClient().SetSecret(context.Background(), bifrost.KeyVaultName(e.Scope, e.Kind, e.Name),
+		azsecrets.SetSecretParameters{Value: &e.Value, Tags: tags, SecretAttributes: &azsecrets.SecretAttributes{Enabled: &enabled}}, nil)
+	if err != nil {
+		t.Fatalf("writing config %q in %s to Key Vault: %v", e.Name, e.Scope, err)
+	}
+}
+
+// dsErr matches a diagnostic that contains the phrases in this order. Terraform wraps
+// diagnostics at spaces, so every space in a phrase matches any run of white space.
+//
+// Tests put their ExpectError steps before a valid last step: the post-test destroy runs with
+// the last step's configuration, and fails when that configuration does.
+func dsErr(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		parts[i] = strings.Join(strings.Split(regexp.QuoteMeta(p), " "), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+// dsStateLacks fails when any attribute of any resource or data source in the state equals
+// one of values, except in the resources named in allowed. The failure names the attribute,
+// never the value.
+func dsStateLacks(allowed []string, values ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for name, rs := range s.RootModule().Resources {
+			if dsContains(allowed, name) || rs.Primary == nil {
+				continue
+			}
+			for attr, got := range rs.Primary.Attributes {
+				for _, val := range values {
+					if got == val || (len(val) >= 8 && strings.Contains(got, val)) {
+						return fmt.Errorf("%s.%s holds a seeded value; it must not be in the state", name, attr)
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func dsContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAccDataSourceConfig_isolation(t *testing.T) {
+	v := newAccVault(t)
+	dsSeed(t, v,
+		dsConfigEntry(dsOrgA, "api_key", bifrost.TypeSecret, "sk-test-org-a-51f0"),
+		dsConfigEntry(dsOrgB, "api_key", bifrost.TypeSecret, "sk-test-org-b-93c2"),
+		dsConfigEntry(bifrost.GlobalScope, "api_key", bifrost.TypeSecret, "sk-test-global-77aa"),
+	)
+	// The provider's default organization is B: data.bifrost_config.default sets none.
+	providerOrg := fmt.Sprintf("organization_id = %q", dsOrgB)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_config" "c" {
+  organization_id    = %q
+  key                = "api_key"
+  fallback_to_global = false
+}
+`, dsOrgC)),
+				ExpectError: dsErr("Entry not found", `no config with key "api_key" in organization `+dsOrgC,
+					"fallback_to_global is off", `Add it with a bifrost_config resource: key = "api_key", organization_id = "`+dsOrgC+`"`),
+			},
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_config" "a" {
+  organization_id = %q
+  key             = "api_key"
+}
+data "bifrost_config" "a_upper" {
+  organization_id = upper(%q)
+  key             = "api_key"
+}
+data "bifrost_config" "b" {
+  organization_id = %q
+  key             = "api_key"
+}
+data "bifrost_config" "c" {
+  organization_id = %q
+  key             = "api_key"
+}
+data "bifrost_config" "default" {
+  key = "api_key"
+}
+`, dsOrgA, dsOrgA, dsOrgB, dsOrgC), providerOrg),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.bifrost_config.a", "value", "sk-test-org-a-51f0"),
+					resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", dsOrgA),
+					resource.TestCheckResourceAttr("data.bifrost_config.a", "id", dsOrgA+"/api_key"),
+					resource.TestCheckResourceAttr("data.bifrost_config.a", "type", "secret"),
+					resource.TestCheckNoResourceAttr("data.bifrost_config.a", "secret_id"),
+					resource.TestCheckNoResourceAttr("data.bifrost_config.a", "description"),
+					// An upper-case organization id is the same organization.
+					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "value", "sk-test-org-a-51f0"),
+					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "resolved_scope", dsOrgA),
+					resource.TestCheckResourceAttr("data.bifrost_config.b", "value", "sk-test-org-b-93c2"),
+					resource.TestCheckResourceAttr("data.bifrost_config.b", "resolved_scope", dsOrgB),
+					// C has no api_key: config.get falls back to global.
+					resource.TestCheckResourceAttr("data.bifrost_config.c", "value", "sk-test-global-77aa"),
+					resource.TestCheckResourceAttr("data.bifrost_config.c", "resolved_scope", "global"),
+					resource.TestCheckResourceAttr("data.bifrost_config.c", "id", "global/api_key"),
+					resource.TestCheckResourceAttr("data.bifrost_config.default", "value", "sk-test-org-b-93c2"),
+					resource.TestCheckResourceAttr("data.bifrost_config.default", "resolved_scope", dsOrgB),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceConfig_secretReference(t *testing.T) {
+	v := newAccVault(t)
+	const secretID = "global/payments-token"
+	dsSeed(t, v,
+		dsSecretEntry(bifrost.GlobalScope, "payments-token", "tok-test-v1-0c8e"),
+		dsConfigEntry(dsOrgA, "payments_token", bifrost.TypeSecretReference, secretID),
+		dsConfigEntry(dsOrgB, "payments_token", bifrost.TypeSecretReference, secretID),
+		dsConfigEntry(bifrost.GlobalScope, "payments_token", bifrost.TypeSecretReference, secretID),
+	)
+	st := v.store()
+	ctx := context.Background()
+	scopes := []bifrost.Scope{dsOrgA, dsOrgB, bifrost.GlobalScope}
+	// configVersions records each config's Key Vault version, to show that a rotation of the
+	// secret leaves the configs that point at it untouched.
+	configVersions := func() []string {
+		var out []string
+		for _, sc := range scopes {
+			e, err := st.GetMetadata(ctx, sc, bifrost.KindConfig, "payments_token")
+			if err != nil {
+				t.Fatalf("reading config payments_token in %s: %v", sc, err)
+			}
+			out = append(out, e.Version)
+		}
+		return out
+	}
+	before := configVersions()
+
+	config := v.config(fmt.Sprintf(`
+data "bifrost_config" "a" {
+  organization_id = %q
+  key             = "payments_token"
+}
+data "bifrost_config" "b" {
+  organization_id = %q
+  key             = "payments_token"
+}
+data "bifrost_config" "global" {
+  organization_id = "global"
+  key             = "payments_token"
+}
+`, dsOrgA, dsOrgB))
+	checks := func(value string) resource.TestCheckFunc {
+		var fs []resource.TestCheckFunc
+		for _, n := range []string{"a", "b", "global"} {
+			ds := "data.bifrost_config." + n
+			fs = append(fs,
+				resource.TestCheckResourceAttr(ds, "value", value),
+				resource.TestCheckResourceAttr(ds, "type", "secret_reference"),
+				resource.TestCheckResourceAttr(ds, "secret_id", secretID),
+			)
+		}
+		fs = append(fs, resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", dsOrgA))
+		return resource.ComposeAggregateTestCheckFunc(fs...)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: config, Check: checks("tok-test-v1-0c8e")},
+			{
+				// Rotate the shared secret behind Terraform's back: every config sees the new
+				// value on the next read, and none of them is rewritten.
+				PreConfig: func() {
+					e, err := st.Get(ctx, bifrost.GlobalScope, bifrost.KindSecret, "payments-token")
+					if err != nil {
+						t.Fatalf("reading the secret: %v", err)
+					}
+					e.Value = "tok-test-v2-4d19"
+					if _, err := st.Rotate(ctx, *e); err != nil {
+						t.Fatalf("rotating the secret: %v", err)
+					}
+				},
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checks("tok-test-v2-4d19"),
+					func(*terraform.State) error {
+						after := configVersions()
+						for i := range before {
+							if before[i] != after[i] {
+								return fmt.Errorf("config payments_token in %s got a new version (%s -> %s) when only the secret was rotated",
+									scopes[i], before[i], after[i])
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceConfig_types(t *testing.T) {
+	v := newAccVault(t)
+	withDescription := dsConfigEntry(dsOrgA, "retry_limit", bifrost.TypeInt, "-42")
+	withDescription.Description = "How often a workflow retries a failed call"
+	disabled := dsSecretEntry(dsOrgA, "retired-key", "old-test-value-5e1d")
+	disabled.Enabled = false
+	dsSeed(t, v,
+		dsConfigEntry(dsOrgA, "greeting", bifrost.TypeString, "hello world"),
+		withDescription,
+		dsConfigEntry(dsOrgA, "feature_on", bifrost.TypeBool, "true"),
+		dsConfigEntry(dsOrgA, "limits", bifrost.TypeJSON, `{"daily":[1,2,3],"name":"x"}`),
+		dsConfigEntry(dsOrgA, "db_password", bifrost.TypeSecret, "pw-test-a81c"),
+		dsConfigEntry(dsOrgA, "dangling", bifrost.TypeSecretReference, dsOrgA+"/missing-secret"),
+		disabled,
+		dsConfigEntry(dsOrgA, "disabled_ref", bifrost.TypeSecretReference, dsOrgA+"/retired-key"),
+		dsSecretEntry(dsOrgB, "b-only", "b-test-value-77f3"),
+	)
+	// The store refuses a cross-organization reference, so it is written raw.
+	dsRawConfig(t, v, dsConfigEntry(dsOrgA, "cross_ref", bifrost.TypeSecretReference, dsOrgB+"/b-only"))
+
+	one := func(key string) string {
+		return v.config(fmt.Sprintf(`
+data "bifrost_config" "x" {
+  organization_id = %q
+  key             = %q
+}
+`, dsOrgA, key))
+	}
+	var all strings.Builder
+	for _, k := range []string{"greeting", "retry_limit", "feature_on", "limits", "db_password"} {
+		fmt.Fprintf(&all, "data \"bifrost_config\" %q {\n  organization_id = %q\n  key = %q\n}\n", k, dsOrgA, k)
+	}
+	attr := resource.TestCheckResourceAttr
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: one("dangling"),
+				ExpectError: dsErr("Secret reference points at a missing secret",
+					`it references secret "`+dsOrgA+`/missing-secret", which does not exist`, "create it with a bifrost_secret resource"),
+			},
+			{
+				Config:      one("disabled_ref"),
+				ExpectError: dsErr("Secret is disabled", "enable it", `referenced by config "disabled_ref"`),
+			},
+			{
+				Config: one("cross_ref"),
+				ExpectError: dsErr("Secret reference crosses organizations",
+					`may not reference secret "`+dsOrgB+`/b-only"`, "point it at a secret in organization "+dsOrgA+" or in global"),
+			},
+			{
+				Config: v.config(all.String()),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					attr("data.bifrost_config.greeting", "type", "string"),
+					attr("data.bifrost_config.greeting", "value", "hello world"),
+					attr("data.bifrost_config.retry_limit", "type", "int"),
+					attr("data.bifrost_config.retry_limit", "value", "-42"),
+					attr("data.bifrost_config.retry_limit", "description", "How often a workflow retries a failed call"),
+					attr("data.bifrost_config.feature_on", "type", "bool"),
+					attr("data.bifrost_config.feature_on", "value", "true"),
+					attr("data.bifrost_config.limits", "type", "json"),
+					attr("data.bifrost_config.limits", "value", `{"daily":[1,2,3],"name":"x"}`),
+					attr("data.bifrost_config.db_password", "type", "secret"),
+					attr("data.bifrost_config.db_password", "value", "pw-test-a81c"),
+					resource.TestCheckNoResourceAttr("data.bifrost_config.db_password", "secret_id"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSource_readOnlyPrincipal(t *testing.T) {
+	v := newAccVault(t)
+	dsSeed(t, v,
+		dsSecretEntry(dsOrgA, "smtp-password", "smtp-test-3b7a"),
+		dsConfigEntry(dsOrgA, "smtp_password", bifrost.TypeSecretReference, dsOrgA+"/smtp-password"),
+	)
+	body := fmt.Sprintf(`
+data "bifrost_secret" "s" {
+  organization_id = %q
+  name            = "smtp-password"
+}
+data "bifrost_config" "c" {
+  organization_id = %q
+  key             = "smtp_password"
+}
+data "bifrost_secrets" "all" {
+  organization_id = %q
+}
+`, dsOrgA, dsOrgA, dsOrgA)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      v.providerBlock("nobody") + body,
+				ExpectError: dsErr("Permission denied by Key Vault", "Key Vault Secrets User"),
+			},
+			{
+				// Key Vault Secrets User is all that reading needs.
+				Config: v.providerBlock("reader") + body,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.bifrost_secret.s", "value", "smtp-test-3b7a"),
+					resource.TestCheckResourceAttr("data.bifrost_config.c", "value", "smtp-test-3b7a"),
+					resource.TestCheckResourceAttr("data.bifrost_secrets.all", "secrets.#", "1"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSource_badInput(t *testing.T) {
+	v := newAccVault(t)
+	step := func(body string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: v.config(body), ExpectError: want, PlanOnly: true}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			step(`
+data "bifrost_config" "x" {
+  organization_id = "global"
+  key             = "api-key"
+}`, dsErr("Invalid config key", `config key "api-key" is not valid: character '-' at position 4`)),
+			step(`
+data "bifrost_config" "x" {
+  organization_id = "acme"
+  key             = "api_key"
+}`, dsErr("Invalid organization_id", `organization id "acme" is not valid`)),
+			step(`
+data "bifrost_config" "x" {
+  organization_id = "GLOBAL"
+  key             = "api_key"
+}`, dsErr("Invalid organization_id", `the global scope is spelled "global"`)),
+			step(`
+data "bifrost_secret" "x" {
+  organization_id = "global"
+  name            = "smtp.password"
+}`, dsErr("Invalid secret name", `secret name "smtp.password" is not valid`)),
+			step(`
+data "bifrost_secrets" "x" {
+  organization_id = "not-a-uuid"
+}`, dsErr("Invalid organization_id", `organization id "not-a-uuid" is not valid`)),
+			step(`
+data "bifrost_configs" "x" {
+  organization_id = ""
+}`, dsErr("Invalid organization_id", "organization id an empty string is not valid")),
+			// Neither the data source nor the provider names a scope: the provider never picks one.
+			step(`
+data "bifrost_config" "x" {
+  key = "api_key"
+}`, dsErr("Missing organization_id", "The provider never picks a scope on its own")),
+			// The post-test destroy runs with the last step's configuration, so the last step is valid.
+			{Config: v.config(`
+data "bifrost_configs" "ok" {
+  organization_id = "global"
+}`)},
+		},
+	})
+}

@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+func TestAccDataSourceSecret_basic(t *testing.T) {
+	v := newAccVault(t)
+	notBefore := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	expires := time.Date(2030, 6, 30, 12, 0, 0, 0, time.UTC)
+	full := dsSecretEntry(dsOrgA, "smtp-password", "smtp-test-f00d")
+	full.ContentType = "text/plain"
+	full.Description = "SMTP relay password"
+	full.Tags = map[string]string{"team": "ops", "env": "prod"}
+	full.NotBefore, full.ExpiresAt = &notBefore, &expires
+	disabled := dsSecretEntry(dsOrgA, "old-key", "old-test-9a9a")
+	disabled.Enabled = false
+	written := dsSeed(t, v,
+		full,
+		dsSecretEntry(bifrost.GlobalScope, "bare", "bare-test-1234"),
+		disabled,
+	)[0]
+
+	ds := "data.bifrost_secret.full"
+	attr := resource.TestCheckResourceAttr
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "nope"
+}
+`, dsOrgA)),
+				ExpectError: dsErr("Entry not found", `secret "nope" in organization `+dsOrgA,
+					"create it with a bifrost_secret resource"),
+			},
+			{
+				// No fallback for secrets: "bare" lives in global only.
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "bare"
+}
+`, dsOrgB)),
+				ExpectError: dsErr("Entry not found", `secret "bare" in organization `+dsOrgB),
+			},
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "old-key"
+}
+`, dsOrgA)),
+				ExpectError: dsErr("Secret is disabled", `secret "old-key"`, "enable it"),
+			},
+			{
+				Config: v.config(`
+data "bifrost_secret" "x" {
+  organization_id = "global"
+  name            = "bare"
+  timeouts {
+    read = "soon"
+  }
+}
+`),
+				ExpectError: dsErr("Invalid Attribute Value Time Duration", `"soon" must be a string containing a sequence of decimal numbers`),
+			},
+			{
+				// The provider's default scope is global; "bare" relies on it.
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_secret" "full" {
+  organization_id = %q
+  name            = "smtp-password"
+  timeouts {
+    read = "1m"
+  }
+}
+data "bifrost_secret" "bare" {
+  name = "bare"
+}
+`, dsOrgA), `organization_id = "global"`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					attr(ds, "id", dsOrgA+"/smtp-password"),
+					attr(ds, "value", "smtp-test-f00d"),
+					attr(ds, "content_type", "text/plain"),
+					attr(ds, "description", "SMTP relay password"),
+					attr(ds, "enabled", "true"),
+					attr(ds, "not_before", "2025-01-01T00:00:00Z"),
+					attr(ds, "expires_at", "2030-06-30T12:00:00Z"),
+					attr(ds, "tags.%", "2"),
+					attr(ds, "tags.team", "ops"),
+					attr(ds, "tags.env", "prod"),
+					attr(ds, "version", written.Version),
+					attr(ds, "key_vault_secret_name", bifrost.KeyVaultName(dsOrgA, bifrost.KindSecret, "smtp-password")),
+					attr(ds, "key_vault_secret_id", written.ID),
+					attr(ds, "created_at", written.CreatedAt.UTC().Format(time.RFC3339)),
+					resource.TestCheckResourceAttrSet(ds, "updated_at"),
+
+					attr("data.bifrost_secret.bare", "id", "global/bare"),
+					attr("data.bifrost_secret.bare", "value", "bare-test-1234"),
+					attr("data.bifrost_secret.bare", "tags.%", "0"),
+					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "content_type"),
+					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "description"),
+					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "not_before"),
+					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "expires_at"),
+				),
+			},
+		},
+	})
+}

@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+// storeErrorSummaries gives each domain error a summary a user can scan; the domain's message
+// (which names the scope, the name and what to do) becomes the detail.
+var storeErrorSummaries = []struct {
+	err     error
+	summary string
+}{
+	{bifrost.ErrUnauthorized, "Key Vault did not accept the provider's credentials"},
+	{bifrost.ErrForbidden, "Permission denied by Key Vault"},
+	{bifrost.ErrNameCollision, "Key Vault name collision"},
+	{bifrost.ErrAlreadyExists, "Entry already exists"},
+	{bifrost.ErrSoftDeleted, "Entry is soft-deleted"},
+	{bifrost.ErrDisabled, "Secret is disabled"},
+	{bifrost.ErrDanglingReference, "Secret reference points at a missing secret"},
+	{bifrost.ErrCrossOrgReference, "Secret reference crosses organizations"},
+	{bifrost.ErrNotFound, "Entry not found"},
+	{bifrost.ErrInvalid, "Invalid value"},
+}
+
+// storeDiagnostic turns a domain error into a diagnostic; action says what the provider was doing.
+func (c *providerClient) storeDiagnostic(action string, err error) diag.Diagnostic {
+	summary := "Key Vault request failed"
+	for _, s := range storeErrorSummaries {
+		if errors.Is(err, s.err) {
+			summary = s.summary
+			break
+		}
+	}
+	detail := fmt.Sprintf("While %s: %s", action, err)
+	if errors.Is(err, bifrost.ErrUnauthorized) {
+		detail += fmt.Sprintf("\n\nThe provider authenticated with: %s. Check tenant_id, client_id and the credential, and that authority_host / environment match the vault's cloud.", c.credentialKind)
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}

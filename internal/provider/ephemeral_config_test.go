@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+func TestAccEphemeralConfig_echo(t *testing.T) {
+	v := newAccVault(t)
+	dsSeed(t, v,
+		dsSecretEntry(bifrost.GlobalScope, "stripe", "sk-test-eph-stripe-1d1d"),
+		dsConfigEntry(dsOrgA, "stripe_key", bifrost.TypeSecretReference, "global/stripe"),
+		dsConfigEntry(bifrost.GlobalScope, "db_password", bifrost.TypeSecret, "pw-test-eph-global-2e2e"),
+	)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProvidersWithEcho,
+		Steps: []resource.TestStep{
+			{
+				// fallback_to_global = false: A has no db_password of its own, so this fails, naming the
+				// key and the scope.
+				Config: v.config(fmt.Sprintf(`
+ephemeral "bifrost_config" "x" {
+  organization_id    = %q
+  key                = "db_password"
+  fallback_to_global = false
+}
+provider "echo" {
+  data = ephemeral.bifrost_config.x.value
+}
+resource "echo" "test" {}
+`, dsOrgA)),
+				ExpectError: dsErr("Entry not found", `no config with key "db_password" in organization `+dsOrgA, "fallback_to_global is off"),
+			},
+			{
+				Config: v.config(fmt.Sprintf(`
+ephemeral "bifrost_config" "ref" {
+  organization_id = %q
+  key             = "stripe_key"
+}
+# A has no db_password: the global one answers, as config.get would.
+ephemeral "bifrost_config" "fallback" {
+  organization_id = %q
+  key             = "db_password"
+  timeouts {
+    open = "2m"
+  }
+}
+provider "echo" {
+  data = {
+    ref_value            = ephemeral.bifrost_config.ref.value
+    ref_type             = ephemeral.bifrost_config.ref.type
+    ref_secret_id        = ephemeral.bifrost_config.ref.secret_id
+    ref_resolved_scope   = ephemeral.bifrost_config.ref.resolved_scope
+    ref_id               = ephemeral.bifrost_config.ref.id
+    fallback_value       = ephemeral.bifrost_config.fallback.value
+    fallback_type        = ephemeral.bifrost_config.fallback.type
+    fallback_scope       = ephemeral.bifrost_config.fallback.resolved_scope
+    fallback_has_secret  = ephemeral.bifrost_config.fallback.secret_id != null
+  }
+}
+resource "echo" "test" {}
+`, dsOrgA, dsOrgA)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("echo.test", "data.ref_value", "sk-test-eph-stripe-1d1d"),
+					resource.TestCheckResourceAttr("echo.test", "data.ref_type", "secret_reference"),
+					resource.TestCheckResourceAttr("echo.test", "data.ref_secret_id", "global/stripe"),
+					resource.TestCheckResourceAttr("echo.test", "data.ref_resolved_scope", dsOrgA),
+					resource.TestCheckResourceAttr("echo.test", "data.ref_id", dsOrgA+"/stripe_key"),
+					resource.TestCheckResourceAttr("echo.test", "data.fallback_value", "pw-test-eph-global-2e2e"),
+					resource.TestCheckResourceAttr("echo.test", "data.fallback_type", "secret"),
+					resource.TestCheckResourceAttr("echo.test", "data.fallback_scope", "global"),
+					resource.TestCheckResourceAttr("echo.test", "data.fallback_has_secret", "false"),
+					dsOnlyEchoHolds("sk-test-eph-stripe-1d1d", "pw-test-eph-global-2e2e"),
+				),
+			},
+		},
+	})
+}

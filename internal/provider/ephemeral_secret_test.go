@@ -1,0 +1,120 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+// dsOnlyEchoHolds asserts what an ephemeral test may find in the state: the echo resource
+// (which exists to show the ephemeral value to the test, so it holds it by design) and
+// nothing else that holds any of values, and no bifrost object at all, since ephemeral
+// resources are never stored.
+func dsOnlyEchoHolds(values ...string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		dsStateLacks([]string{"echo.test"}, values...),
+		func(s *terraform.State) error {
+			for name := range s.RootModule().Resources {
+				if strings.Contains(name, "bifrost_") {
+					return fmt.Errorf("%s is in the state; an ephemeral resource must never be stored", name)
+				}
+			}
+			return nil
+		},
+	)
+}
+
+func TestAccEphemeralSecret_echo(t *testing.T) {
+	v := newAccVault(t)
+	written := dsSeed(t, v, dsSecretEntry(dsOrgA, "smtp-password", "smtp-test-eph-7c7c"))[0]
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProvidersWithEcho,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(fmt.Sprintf(`
+ephemeral "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "smtp-password"
+}
+provider "echo" {
+  data = {
+    value                 = ephemeral.bifrost_secret.x.value
+    id                    = ephemeral.bifrost_secret.x.id
+    version               = ephemeral.bifrost_secret.x.version
+    key_vault_secret_name = ephemeral.bifrost_secret.x.key_vault_secret_name
+  }
+}
+resource "echo" "test" {}
+`, dsOrgA)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("echo.test", "data.value", "smtp-test-eph-7c7c"),
+					resource.TestCheckResourceAttr("echo.test", "data.id", dsOrgA+"/smtp-password"),
+					resource.TestCheckResourceAttr("echo.test", "data.version", written.Version),
+					resource.TestCheckResourceAttr("echo.test", "data.key_vault_secret_name",
+						bifrost.KeyVaultName(dsOrgA, bifrost.KindSecret, "smtp-password")),
+					dsOnlyEchoHolds("smtp-test-eph-7c7c"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccEphemeral_errors(t *testing.T) {
+	v := newAccVault(t)
+	step := func(body string, want string, more ...string) resource.TestStep {
+		return resource.TestStep{Config: v.config(body), ExpectError: dsErr(append([]string{want}, more...)...)}
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProvidersWithEcho,
+		Steps: []resource.TestStep{
+			step(`
+ephemeral "bifrost_secret" "x" {
+  organization_id = "global"
+  name            = "smtp password"
+}`, "Invalid secret name", `secret name "smtp password" is not valid`),
+			step(`
+ephemeral "bifrost_config" "x" {
+  organization_id = "global"
+  key             = "smtp-host"
+}`, "Invalid config key", `config key "smtp-host" is not valid`),
+			step(`
+ephemeral "bifrost_config" "x" {
+  organization_id = "org-1"
+  key             = "smtp_host"
+}`, "Invalid organization_id", `organization id "org-1" is not valid`),
+			step(fmt.Sprintf(`
+ephemeral "bifrost_config" "x" {
+  organization_id = %q
+  key             = "smtp_host"
+}
+provider "echo" {
+  data = ephemeral.bifrost_config.x.value
+}
+resource "echo" "test" {}
+`, dsOrgA), "Entry not found", `no config with key "smtp_host" in organization `+dsOrgA+" or in the global scope"),
+			step(`
+ephemeral "bifrost_secret" "x" {
+  organization_id = "global"
+  name            = "nope"
+}
+provider "echo" {
+  data = ephemeral.bifrost_secret.x.value
+}
+resource "echo" "test" {}
+`, "Entry not found", `secret "nope" in the global scope`),
+			// The post-test destroy runs with the last step's configuration, so the last step is valid.
+			{Config: v.config(`
+data "bifrost_secrets" "ok" {
+  organization_id = "global"
+}`)},
+		},
+	})
+}

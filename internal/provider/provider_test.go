@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
+)
+
+// testCA is the one CA every emulator in this test process uses: Go reads SSL_CERT_FILE once
+// per process, so it is set before any TLS connection and shared by all emulators.
+var testCA struct{ cert, key string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bifrost-provider-test-ca-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testCA.cert, testCA.key = filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca-key.pem")
+	// The first emulator generates the CA files; later ones reuse them.
+	em, err := emulator.Start(emulator.Options{CACertFile: testCA.cert, CAKeyFile: testCA.key})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the emulator:", err)
+		os.Exit(1)
+	}
+	_ = em.Close()
+	os.Setenv("SSL_CERT_FILE", testCA.cert)
+	// Acceptance tests must not pick up a developer's real Azure settings.
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "ARM_") || strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "BIFROST_") {
+			os.Unsetenv(name)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// testAccProviders serves the provider in-process to the CLI that terraform-plugin-testing runs.
+var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"bifrost": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAccProvidersWithEcho adds the echo provider, which shows ephemeral values to a test.
+var testAccProvidersWithEcho = map[string]func() (tfprotov6.ProviderServer, error){
+	"bifrost": providerserver.NewProtocol6WithError(New("test")()),
+	"echo":    echoprovider.NewProviderServer(),
+}
+
+// accVault is one emulator for one acceptance test.
+type accVault struct {
+	*emulator.Emulator
+	t *testing.T
+}
+
+// newAccVault starts an emulator for t, closed when t ends.
+func newAccVault(t *testing.T, opts ...func(*emulator.Options)) *accVault {
+	t.Helper()
+	o := emulator.Options{CACertFile: testCA.cert, CAKeyFile: testCA.key}
+	for _, f := range opts {
+		f(&o)
+	}
+	em, err := emulator.Start(o)
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	t.Cleanup(func() { _ = em.Close() })
+	return &accVault{Emulator: em, t: t}
+}
+
+// providerBlock is the provider configuration that reaches this emulator as principal
+// (an emulator principal name: "officer", "reader", "nobody"); extra lines go inside the block.
+func (v *accVault) providerBlock(principal string, extra ...string) string {
+	p := v.Principal(principal)
+	// The explicit source keeps OpenTofu, whose default registry differs, on the in-process
+	// provider that terraform-plugin-testing registers under registry.terraform.io.
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    bifrost = { source = "registry.terraform.io/hashicorp/bifrost" }
+  }
+}
+
+provider "bifrost" {
+  vault_url                            = %q
+  authority_host                       = %q
+  tenant_id                            = %q
+  client_id                            = %q
+  client_secret                        = %q
+  skip_challenge_resource_verification = true
+  %s
+}
+`, v.VaultURL(), v.AuthorityHost(), v.TenantID(), p.ClientID, p.ClientSecret, strings.Join(extra, "\n  "))
+}
+
+// config is the officer's provider block followed by body.
+func (v *accVault) config(body string, extra ...string) string {
+	return v.providerBlock("officer", extra...) + body
+}
+
+// kvClient is a real azsecrets client for the officer, for tests that seed or change the vault
+// behind the provider's back (out-of-band changes, pre-existing secrets).
+func (v *accVault) kvClient() *azsecrets.Client {
+	v.t.Helper()
+	p := v.Principal("officer")
+	transport := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: v.CertPool(), MinVersion: tls.VersionTLS12}}}
+	opts := azcore.ClientOptions{Transport: transport, Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: v.AuthorityHost()}}
+	cred, err := azidentity.NewClientSecretCredential(v.TenantID(), p.ClientID, p.ClientSecret,
+		&azidentity.ClientSecretCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: true})
+	if err != nil {
+		v.t.Fatalf("credential: %v", err)
+	}
+	client, err := azsecrets.NewClient(v.VaultURL(), cred, &azsecrets.ClientOptions{ClientOptions: opts, DisableChallengeResourceVerification: true})
+	if err != nil {
+		v.t.Fatalf("azsecrets client: %v", err)
+	}
+	return client
+}
+
+// store is the domain store over kvClient, for seeding entries exactly as the provider lays them out.
+func (v *accVault) store() *bifrost.Store {
+	return bifrost.NewStore(bifrost.NewAzureKeyVault(v.kvClient()), bifrost.StoreOptions{RecoverSoftDeleted: true, PollInterval: 50 * time.Millisecond})
+}

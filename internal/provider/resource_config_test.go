@@ -1,0 +1,1039 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+// Acceptance tests of the bifrost_config resource. Every test starts its own Key Vault
+// emulator; values are checked in Key Vault through the domain store, and no failure message
+// ever repeats a value (only lengths), even though these are test fixtures.
+
+const (
+	cfgAccOrg  = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+	cfgAccOrgB = "8b2d4e6f-1a3c-4e5f-9a7b-0c1d2e3f4a5b"
+)
+
+// cfgAccVersionRe is the shape of a Key Vault version id.
+var cfgAccVersionRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// cfgAccCtx bounds one out-of-band call to the emulator.
+func cfgAccCtx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// cfgAccStored checks, in Key Vault, that the config scope/key holds want with type typ.
+func cfgAccStored(t *testing.T, v *accVault, scope, key string, typ bifrost.ConfigType, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := v.store().Get(cfgAccCtx(t), bifrost.Scope(scope), bifrost.KindConfig, key)
+		if err != nil {
+			return fmt.Errorf("reading config %s/%s from Key Vault: %w", scope, key, err)
+		}
+		if got.Type != typ {
+			return fmt.Errorf("config %s/%s: Key Vault type tag is %q, want %q", scope, key, got.Type, typ)
+		}
+		if got.Value != want {
+			return fmt.Errorf("config %s/%s: Key Vault holds a different value than declared (%d bytes, want %d bytes)", scope, key, len(got.Value), len(want))
+		}
+		return nil
+	}
+}
+
+// cfgAccStoredDescription checks the config's description as Key Vault keeps it (tag).
+func cfgAccStoredDescription(t *testing.T, v *accVault, scope, key, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := v.store().GetMetadata(cfgAccCtx(t), bifrost.Scope(scope), bifrost.KindConfig, key)
+		if err != nil {
+			return fmt.Errorf("reading config %s/%s from Key Vault: %w", scope, key, err)
+		}
+		if got.Description != want {
+			return fmt.Errorf("config %s/%s: Key Vault description is %q, want %q", scope, key, got.Description, want)
+		}
+		return nil
+	}
+}
+
+// cfgAccAttrIs checks a (possibly sensitive) attribute without printing either value.
+func cfgAccAttrIs(name, attr, want string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[name]
+		if !ok {
+			return fmt.Errorf("%s not found in state", name)
+		}
+		got, ok := rs.Primary.Attributes[attr]
+		if !ok {
+			return fmt.Errorf("%s: attribute %s is not set", name, attr)
+		}
+		if got != want {
+			return fmt.Errorf("%s: attribute %s does not hold the expected value (%d bytes, want %d bytes)", name, attr, len(got), len(want))
+		}
+		return nil
+	}
+}
+
+// cfgAccStateFreeOf scans every attribute of every resource and data source in state
+// for the given strings.
+func cfgAccStateFreeOf(secrets ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, m := range s.Modules {
+			for name, rs := range m.Resources {
+				if rs.Primary == nil {
+					continue
+				}
+				for attr, val := range rs.Primary.Attributes {
+					for i, secret := range secrets {
+						if strings.Contains(val, secret) {
+							return fmt.Errorf("%s: attribute %s holds write-only value #%d", name, attr, i+1)
+						}
+					}
+				}
+				for k, val := range rs.Primary.Meta {
+					for i, secret := range secrets {
+						if strings.Contains(fmt.Sprint(val), secret) {
+							return fmt.Errorf("%s: meta %s holds write-only value #%d", name, k, i+1)
+						}
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// cfgAccJSONFreeOf is a state check and a plan check: the whole JSON of the state (as
+// `show -json` gives it) or of the plan must not contain any of the strings.
+type cfgAccJSONFreeOf []string
+
+func (c cfgAccJSONFreeOf) scan(what string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("marshalling the %s: %w", what, err)
+	}
+	for i, secret := range c {
+		if strings.Contains(string(b), secret) {
+			return fmt.Errorf("the %s contains write-only value #%d", what, i+1)
+		}
+	}
+	return nil
+}
+
+func (c cfgAccJSONFreeOf) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.scan("state", req.State)
+}
+
+func (c cfgAccJSONFreeOf) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = c.scan("plan", req.Plan)
+}
+
+// cfgAccCheckSoftDeleted is a CheckDestroy: each named config is gone from the live list but
+// recoverable (destroy soft-deletes unless purge_on_destroy is set).
+func cfgAccCheckSoftDeleted(t *testing.T, v *accVault, scope string, keys ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := cfgAccCtx(t)
+		for _, key := range keys {
+			_, err := v.store().GetMetadata(ctx, bifrost.Scope(scope), bifrost.KindConfig, key)
+			if !errors.Is(err, bifrost.ErrNotFound) {
+				return fmt.Errorf("config %s/%s: after destroy, want not found, got %v", scope, key, err)
+			}
+			kvName := bifrost.KeyVaultName(bifrost.Scope(scope), bifrost.KindConfig, key)
+			if _, err := v.kvClient().GetDeletedSecret(ctx, kvName, nil); err != nil {
+				return fmt.Errorf("config %s/%s: after destroy, want a soft-deleted (recoverable) Key Vault secret %s: %w", scope, key, kvName, err)
+			}
+		}
+		return nil
+	}
+}
+
+// cfgAccRotate writes value as a new version of scope/key behind Terraform's back, keeping the
+// entry's tags (type and description), as another tool following the layout would.
+func cfgAccRotate(t *testing.T, v *accVault, scope, key, value string) {
+	t.Helper()
+	ctx := cfgAccCtx(t)
+	cur, err := v.store().GetMetadata(ctx, bifrost.Scope(scope), bifrost.KindConfig, key)
+	if err != nil {
+		t.Fatalf("reading config %s/%s before the out-of-band change: %v", scope, key, err)
+	}
+	cur.Value = value
+	if _, err := v.store().Rotate(ctx, *cur); err != nil {
+		t.Fatalf("out-of-band change of config %s/%s: %v", scope, key, err)
+	}
+}
+
+func cfgAccKVName(scope, key string) string {
+	return bifrost.KeyVaultName(bifrost.Scope(scope), bifrost.KindConfig, key)
+}
+
+// cfgAccComputed checks the computed attributes every config has after apply.
+func cfgAccComputed(name, scope, key string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		resource.TestCheckResourceAttr(name, "id", scope+"/"+key),
+		resource.TestCheckResourceAttr(name, "organization_id", scope),
+		resource.TestCheckResourceAttr(name, "key", key),
+		resource.TestCheckResourceAttr(name, "key_vault_secret_name", cfgAccKVName(scope, key)),
+		resource.TestMatchResourceAttr(name, "key_vault_secret_id", regexp.MustCompile(`^https://.+/secrets/`+regexp.QuoteMeta(cfgAccKVName(scope, key))+`$`)),
+		resource.TestMatchResourceAttr(name, "version", cfgAccVersionRe),
+		resource.TestCheckResourceAttrSet(name, "created_at"),
+		resource.TestCheckResourceAttrSet(name, "updated_at"),
+	)
+}
+
+func cfgAccTypesConfig(v *accVault, region, regionDescription string) string {
+	desc := ""
+	if regionDescription != "" {
+		desc = fmt.Sprintf("description     = %q", regionDescription)
+	}
+	return v.config(fmt.Sprintf(`
+resource "bifrost_config" "string" {
+  organization_id = %[1]q
+  key             = "default_region"
+  type            = "string"
+  value           = %[2]q
+  %[3]s
+}
+
+resource "bifrost_config" "int" {
+  organization_id = %[1]q
+  key             = "max_retries"
+  type            = "int"
+  value           = "42"
+}
+
+resource "bifrost_config" "bool" {
+  organization_id = %[1]q
+  key             = "tickets_enabled"
+  type            = "bool"
+  value           = "true"
+}
+
+resource "bifrost_config" "json" {
+  organization_id = %[1]q
+  key             = "escalation_policy"
+  type            = "json"
+  value           = jsonencode({ retries = 3, regions = ["eu", "us"] })
+}
+
+resource "bifrost_config" "secret" {
+  organization_id = %[1]q
+  key             = "Stripe_API_Key"
+  type            = "secret"
+  value           = "sk-test-types-0001"
+}
+`, cfgAccOrg, region, desc))
+}
+
+func TestAccConfig_types(t *testing.T) {
+	v := newAccVault(t)
+	versionChanges := statecheck.CompareValue(compare.ValuesDiffer())
+	versionKept := statecheck.CompareValue(compare.ValuesSame())
+	str := "bifrost_config.string"
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: cfgAccCheckSoftDeleted(t, v, cfgAccOrg,
+			"default_region", "max_retries", "tickets_enabled", "escalation_policy", "Stripe_API_Key"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfgAccTypesConfig(v, "westeurope", "Region for new tenants"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed(str, cfgAccOrg, "default_region"),
+					cfgAccComputed("bifrost_config.int", cfgAccOrg, "max_retries"),
+					cfgAccComputed("bifrost_config.bool", cfgAccOrg, "tickets_enabled"),
+					cfgAccComputed("bifrost_config.json", cfgAccOrg, "escalation_policy"),
+					cfgAccComputed("bifrost_config.secret", cfgAccOrg, "Stripe_API_Key"),
+					resource.TestCheckResourceAttr(str, "type", "string"),
+					resource.TestCheckResourceAttr(str, "value", "westeurope"),
+					resource.TestCheckResourceAttr(str, "description", "Region for new tenants"),
+					resource.TestCheckNoResourceAttr(str, "secret_id"),
+					resource.TestCheckResourceAttr("bifrost_config.secret", "type", "secret"),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccStored(t, v, cfgAccOrg, "max_retries", bifrost.TypeInt, "42"),
+					cfgAccStored(t, v, cfgAccOrg, "tickets_enabled", bifrost.TypeBool, "true"),
+					cfgAccStored(t, v, cfgAccOrg, "escalation_policy", bifrost.TypeJSON, `{"regions":["eu","us"],"retries":3}`),
+					cfgAccStored(t, v, cfgAccOrg, "Stripe_API_Key", bifrost.TypeSecret, "sk-test-types-0001"),
+					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", "Region for new tenants"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					versionChanges.AddStateValue(str, tfjsonpath.New("version")),
+				},
+			},
+			{
+				// A new value is a new Key Vault version, written in place.
+				Config: cfgAccTypesConfig(v, "northeurope", "Region for new tenants"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(str, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(str, tfjsonpath.New("version")),
+						plancheck.ExpectResourceAction("bifrost_config.int", plancheck.ResourceActionNoop),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(str, "value", "northeurope"),
+					resource.TestMatchResourceAttr(str, "version", cfgAccVersionRe),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "northeurope"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					versionChanges.AddStateValue(str, tfjsonpath.New("version")),
+					versionKept.AddStateValue(str, tfjsonpath.New("version")),
+				},
+			},
+			{
+				// Only the description: a metadata PATCH, same version, known at plan time.
+				Config: cfgAccTypesConfig(v, "northeurope", "Region for tenants created from now on"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(str, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("version"), knownvalue.StringRegexp(cfgAccVersionRe)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(str, "description", "Region for tenants created from now on"),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "northeurope"),
+					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", "Region for tenants created from now on"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					versionKept.AddStateValue(str, tfjsonpath.New("version")),
+				},
+			},
+			{
+				// Removing the description clears the tag, still without a new version.
+				Config: cfgAccTypesConfig(v, "northeurope", ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(str, "description"),
+					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", ""),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "northeurope"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					versionKept.AddStateValue(str, tfjsonpath.New("version")),
+				},
+			},
+		},
+	})
+}
+
+func cfgAccImportConfig(v *accVault) string {
+	return v.config(fmt.Sprintf(`
+resource "bifrost_secret" "psa" {
+  organization_id = %[1]q
+  name            = "psa-api-token"
+  value           = "psa-token-import-0001"
+}
+
+resource "bifrost_config" "region" {
+  organization_id = %[1]q
+  key             = "default_region"
+  type            = "string"
+  value           = "westeurope"
+  description     = "Region for new tenants"
+}
+
+resource "bifrost_config" "webhook" {
+  organization_id = %[1]q
+  key             = "webhook_signing_key"
+  type            = "secret"
+  value           = "whsec-import-0001"
+}
+
+resource "bifrost_config" "psa" {
+  organization_id = %[1]q
+  key             = "psa_api_token"
+  type            = "secret_reference"
+  secret_id       = bifrost_secret.psa.id
+}
+
+resource "bifrost_config" "global_flag" {
+  organization_id = "global"
+  key             = "maintenance_mode"
+  type            = "bool"
+  value           = "false"
+}
+`, cfgAccOrg))
+}
+
+func TestAccConfig_import(t *testing.T) {
+	v := newAccVault(t)
+	cfg := cfgAccImportConfig(v)
+	importStep := func(name, id string) resource.TestStep {
+		return resource.TestStep{
+			Config:            cfg,
+			ResourceName:      name,
+			ImportState:       true,
+			ImportStateId:     id,
+			ImportStateVerify: true,
+		}
+	}
+	importBlockStep := func(name, id string) resource.TestStep {
+		return resource.TestStep{
+			Config:          cfg,
+			ResourceName:    name,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   id,
+		}
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed("bifrost_config.region", cfgAccOrg, "default_region"),
+					cfgAccComputed("bifrost_config.psa", cfgAccOrg, "psa_api_token"),
+					cfgAccComputed("bifrost_config.global_flag", "global", "maintenance_mode"),
+				),
+			},
+			importStep("bifrost_config.region", cfgAccOrg+"/default_region"),
+			importStep("bifrost_config.webhook", cfgAccOrg+"/webhook_signing_key"),
+			importStep("bifrost_config.psa", cfgAccOrg+"/psa_api_token"),
+			importStep("bifrost_config.global_flag", "global/maintenance_mode"),
+			importBlockStep("bifrost_config.region", cfgAccOrg+"/default_region"),
+			importBlockStep("bifrost_config.webhook", cfgAccOrg+"/webhook_signing_key"),
+			importBlockStep("bifrost_config.psa", cfgAccOrg+"/psa_api_token"),
+			{
+				Config:        cfg,
+				ResourceName:  "bifrost_config.region",
+				ImportState:   true,
+				ImportStateId: "default_region",
+				ExpectError:   regexp.MustCompile(`Invalid import id`),
+			},
+			{
+				// A key with a dash is a secret name, not a config key.
+				Config:        cfg,
+				ResourceName:  "bifrost_config.region",
+				ImportState:   true,
+				ImportStateId: cfgAccOrg + "/default-region",
+				ExpectError:   regexp.MustCompile(`Invalid import id`),
+			},
+		},
+	})
+}
+
+func cfgAccDriftConfig(v *accVault) string {
+	return v.config(fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %[1]q
+  key             = "default_region"
+  type            = "string"
+  value           = "westeurope"
+  description     = "Region for new tenants"
+}
+
+resource "bifrost_config" "webhook" {
+  organization_id = %[1]q
+  key             = "webhook_signing_key"
+  type            = "secret"
+  value           = "whsec-drift-0001"
+}
+`, cfgAccOrg))
+}
+
+func TestAccConfig_drift(t *testing.T) {
+	v := newAccVault(t)
+	cfg := cfgAccDriftConfig(v)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccStored(t, v, cfgAccOrg, "webhook_signing_key", bifrost.TypeSecret, "whsec-drift-0001"),
+				),
+			},
+			{
+				// Someone changes both values in Key Vault: the plan shows it, apply restores them.
+				PreConfig: func() {
+					cfgAccRotate(t, v, cfgAccOrg, "default_region", "eastus")
+					cfgAccRotate(t, v, cfgAccOrg, "webhook_signing_key", "whsec-changed-by-hand")
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("bifrost_config.region", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("bifrost_config.webhook", plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccStored(t, v, cfgAccOrg, "webhook_signing_key", bifrost.TypeSecret, "whsec-drift-0001"),
+					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", "Region for new tenants"),
+				),
+			},
+			{
+				// Someone deletes a config: the plan creates it again (recovering the
+				// soft-deleted Key Vault secret), and apply writes the declared value.
+				PreConfig: func() {
+					ctx := cfgAccCtx(t)
+					if _, err := v.kvClient().DeleteSecret(ctx, cfgAccKVName(cfgAccOrg, "default_region"), nil); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("bifrost_config.region", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("bifrost_config.webhook", plancheck.ResourceActionNoop),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed("bifrost_config.region", cfgAccOrg, "default_region"),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+				),
+			},
+		},
+	})
+}
+
+func cfgAccWriteOnlyConfig(v *accVault, value string, version int) string {
+	return v.config(fmt.Sprintf(`
+resource "bifrost_config" "wo" {
+  organization_id  = %q
+  key              = "psa_client_secret"
+  type             = "secret"
+  value_wo         = %q
+  value_wo_version = %d
+}
+`, cfgAccOrg, value, version))
+}
+
+func TestAccConfig_writeOnly(t *testing.T) {
+	v := newAccVault(t)
+	const (
+		first  = "wo-first-value-5f2c"
+		second = "wo-second-value-81ab"
+		name   = "bifrost_config.wo"
+		key    = "psa_client_secret"
+	)
+	free := cfgAccJSONFreeOf{first, second}
+	versionChanges := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, cfgAccOrg, key),
+		Steps: []resource.TestStep{
+			{
+				Config: cfgAccWriteOnlyConfig(v, first, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{free},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed(name, cfgAccOrg, key),
+					resource.TestCheckNoResourceAttr(name, "value"),
+					resource.TestCheckNoResourceAttr(name, "value_wo"),
+					resource.TestCheckResourceAttr(name, "value_wo_version", "1"),
+					cfgAccStateFreeOf(first, second),
+					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, first),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					free,
+					versionChanges.AddStateValue(name, tfjsonpath.New("version")),
+				},
+			},
+			{
+				// Rotation: a new value_wo and a new value_wo_version write a new version.
+				Config: cfgAccWriteOnlyConfig(v, second, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						free,
+						plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr(name, "value"),
+					resource.TestCheckNoResourceAttr(name, "value_wo"),
+					resource.TestCheckResourceAttr(name, "value_wo_version", "2"),
+					cfgAccStateFreeOf(first, second),
+					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, second),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					free,
+					versionChanges.AddStateValue(name, tfjsonpath.New("version")),
+				},
+			},
+			{
+				// A write-only value cannot be compared, but its version can: an out-of-band
+				// change shows as an update, and apply writes the declared value again.
+				PreConfig: func() { cfgAccRotate(t, v, cfgAccOrg, key, "changed-by-hand") },
+				Config:    cfgAccWriteOnlyConfig(v, second, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						free,
+						plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(name, "value_wo_version", "2"),
+					cfgAccStateFreeOf(first, second),
+					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, second),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					free,
+					versionChanges.AddStateValue(name, tfjsonpath.New("version")),
+				},
+			},
+		},
+	})
+}
+
+func cfgAccReferenceConfig(v *accVault, sharedValue string) string {
+	return v.config(fmt.Sprintf(`
+resource "bifrost_secret" "shared" {
+  organization_id = %[1]q
+  name            = "psa-api-token"
+  value           = %[2]q
+}
+
+resource "bifrost_secret" "smtp" {
+  organization_id = "global"
+  name            = "smtp-password"
+  value           = "smtp-global-0001"
+}
+
+resource "bifrost_config" "ticketing" {
+  organization_id = %[1]q
+  key             = "ticketing_token"
+  type            = "secret_reference"
+  secret_id       = bifrost_secret.shared.id
+}
+
+resource "bifrost_config" "billing" {
+  organization_id = %[1]q
+  key             = "billing_token"
+  type            = "secret_reference"
+  secret_id       = bifrost_secret.shared.id
+  description     = "PSA token for the billing sync"
+}
+
+resource "bifrost_config" "monitoring" {
+  organization_id = %[1]q
+  key             = "monitoring_token"
+  type            = "secret_reference"
+  secret_id       = bifrost_secret.shared.id
+}
+
+resource "bifrost_config" "smtp" {
+  organization_id = %[1]q
+  key             = "smtp_password"
+  type            = "secret_reference"
+  secret_id       = bifrost_secret.smtp.id
+}
+
+data "bifrost_config" "ticketing" {
+  organization_id = %[1]q
+  key             = bifrost_config.ticketing.key
+  depends_on      = [bifrost_secret.shared]
+}
+
+data "bifrost_config" "billing" {
+  organization_id = %[1]q
+  key             = bifrost_config.billing.key
+  depends_on      = [bifrost_secret.shared]
+}
+
+data "bifrost_config" "monitoring" {
+  organization_id = %[1]q
+  key             = bifrost_config.monitoring.key
+  depends_on      = [bifrost_secret.shared]
+}
+
+data "bifrost_config" "smtp" {
+  organization_id = %[1]q
+  key             = bifrost_config.smtp.key
+  depends_on      = [bifrost_secret.smtp]
+}
+`, cfgAccOrg, sharedValue))
+}
+
+func TestAccConfig_secretReference(t *testing.T) {
+	v := newAccVault(t)
+	const (
+		v1 = "psa-token-ref-v1-7d1e"
+		v2 = "psa-token-ref-v2-c93a"
+	)
+	sharedID := cfgAccOrg + "/psa-api-token"
+	configs := []struct{ name, key string }{
+		{"ticketing", "ticketing_token"}, {"billing", "billing_token"}, {"monitoring", "monitoring_token"},
+	}
+	resolves := func(value string) resource.TestCheckFunc {
+		var checks []resource.TestCheckFunc
+		for _, c := range configs {
+			r, d := "bifrost_config."+c.name, "data.bifrost_config."+c.name
+			checks = append(checks,
+				resource.TestCheckResourceAttr(r, "secret_id", sharedID),
+				resource.TestCheckNoResourceAttr(r, "value"),
+				cfgAccStored(t, v, cfgAccOrg, c.key, bifrost.TypeSecretReference, sharedID),
+				cfgAccAttrIs(d, "value", value),
+				resource.TestCheckResourceAttr(d, "type", "secret_reference"),
+				resource.TestCheckResourceAttr(d, "resolved_scope", cfgAccOrg),
+				resource.TestCheckResourceAttr(d, "secret_id", sharedID),
+			)
+		}
+		// The org config that points at a global secret.
+		checks = append(checks,
+			resource.TestCheckResourceAttr("bifrost_config.smtp", "secret_id", "global/smtp-password"),
+			cfgAccStored(t, v, cfgAccOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
+			cfgAccAttrIs("data.bifrost_config.smtp", "value", "smtp-global-0001"),
+			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "resolved_scope", cfgAccOrg),
+			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "secret_id", "global/smtp-password"),
+		)
+		return resource.ComposeAggregateTestCheckFunc(checks...)
+	}
+
+	var rotation []plancheck.PlanCheck
+	for _, c := range configs {
+		rotation = append(rotation, plancheck.ExpectResourceAction("bifrost_config."+c.name, plancheck.ResourceActionNoop))
+	}
+	rotation = append(rotation,
+		plancheck.ExpectResourceAction("bifrost_config.smtp", plancheck.ResourceActionNoop),
+		plancheck.ExpectResourceAction("bifrost_secret.shared", plancheck.ResourceActionUpdate),
+		plancheck.ExpectResourceAction("bifrost_secret.smtp", plancheck.ResourceActionNoop),
+	)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfgAccReferenceConfig(v, v1),
+				Check:  resolves(v1),
+			},
+			{
+				// Rotate the shared secret once: no config changes, every one resolves the new value.
+				Config:           cfgAccReferenceConfig(v, v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: rotation},
+				Check:            resolves(v2),
+			},
+		},
+	})
+}
+
+func TestAccConfig_crossOrgReference(t *testing.T) {
+	v := newAccVault(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "psa" {
+  organization_id = %q
+  key             = "psa_api_token"
+  type            = "secret_reference"
+  secret_id       = "%s/psa-api-token"
+}
+`, cfgAccOrg, cfgAccOrgB)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Secret reference crosses organizations.*may\s+not\s+reference\s+secret`),
+			},
+			{
+				// A global config may only point at global secrets.
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "psa" {
+  organization_id = "global"
+  key             = "psa_api_token"
+  type            = "secret_reference"
+  secret_id       = "%s/psa-api-token"
+}
+`, cfgAccOrgB)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Secret reference crosses organizations`),
+			},
+			{
+				// Same check when the scope comes from the provider block.
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "psa" {
+  key       = "psa_api_token"
+  type      = "secret_reference"
+  secret_id = "%s/psa-api-token"
+}
+`, cfgAccOrgB), fmt.Sprintf("organization_id = %q", cfgAccOrg)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Secret reference crosses organizations`),
+			},
+		},
+	})
+}
+
+func TestAccConfig_danglingReference(t *testing.T) {
+	v := newAccVault(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "psa" {
+  organization_id = %[1]q
+  key             = "psa_api_token"
+  type            = "secret_reference"
+  secret_id       = "%[1]s/missing"
+}
+`, cfgAccOrg)),
+				ExpectError: regexp.MustCompile(`(?s)Secret reference points at a missing secret.*` + regexp.QuoteMeta(cfgAccOrg+"/missing") + `.*does\s+not\s+exist`),
+			},
+		},
+	})
+	// Nothing was written.
+	if _, err := v.store().GetMetadata(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, "psa_api_token"); !errors.Is(err, bifrost.ErrNotFound) {
+		t.Errorf("after the failed apply, want no config psa_api_token in Key Vault, got %v", err)
+	}
+}
+
+func TestAccConfig_existingNotOverwritten(t *testing.T) {
+	v := newAccVault(t)
+	const (
+		key    = "stripe_api_key"
+		seeded = "sk-seeded-by-bifrost-ui"
+	)
+	seed, err := v.store().Create(cfgAccCtx(t), bifrost.Entry{
+		Scope: cfgAccOrg, Kind: bifrost.KindConfig, Name: key, Type: bifrost.TypeSecret, Value: seeded, Enabled: true,
+	})
+	if err != nil {
+		t.Fatalf("seeding the config: %v", err)
+	}
+	body := fmt.Sprintf(`
+resource "bifrost_config" "stripe" {
+  organization_id = %q
+  key             = %q
+  type            = "secret"
+  value           = "sk-from-terraform"
+}
+`, cfgAccOrg, key)
+	unchanged := func() {
+		got, err := v.store().Get(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, key)
+		switch {
+		case err != nil:
+			t.Fatalf("reading the seeded config: %v", err)
+		case got.Value != seeded:
+			t.Fatalf("the seeded config was overwritten (value of %d bytes, want %d bytes)", len(got.Value), len(seeded))
+		case got.Version != seed.Version:
+			t.Fatalf("the seeded config got a new version %s (seeded %s)", got.Version, seed.Version)
+		}
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(body),
+				ExpectError: regexp.MustCompile(`(?s)Entry already exists.*import.*` +
+					regexp.QuoteMeta(`id = "`+cfgAccOrg+"/"+key+`"`)),
+			},
+			{
+				// The way out the error names: an import block adopts it, then apply
+				// writes the declared value as a new version.
+				PreConfig: unchanged,
+				Config: v.config(body + fmt.Sprintf(`
+import {
+  to = bifrost_config.stripe
+  id = "%s/%s"
+}
+`, cfgAccOrg, key)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("bifrost_config.stripe", plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed("bifrost_config.stripe", cfgAccOrg, key),
+					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, "sk-from-terraform"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccConfig_badInput(t *testing.T) {
+	v := newAccVault(t)
+	step := func(body, expect string, providerExtra ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:      v.config(body, providerExtra...),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(expect),
+		}
+	}
+	plain := func(typ, value string) string {
+		return fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %q
+  key             = "bad_input"
+  type            = %q
+  value           = %q
+}
+`, cfgAccOrg, typ, value)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			step(plain("int", "12a"), `(?s)Invalid int value.*decimal\s+integer`),
+			step(plain("bool", "yes"), `(?s)Invalid bool value.*"true"\s+or\s+"false"`),
+			step(plain("json", "{bad"), `(?s)Invalid json value.*not\s+valid\s+JSON`),
+			step(plain("number", "1"), `(?s)Attribute type value must be one of`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %q
+  key             = "api-key"
+  type            = "string"
+  value           = "x"
+}
+`, cfgAccOrg), `(?s)Invalid config key.*character\s+'-'`),
+			step(`
+resource "bifrost_config" "bad" {
+  organization_id = "not-a-uuid"
+  key             = "api_key"
+  type            = "string"
+  value           = "x"
+}
+`, `(?s)Invalid organization_id.*organization\s+UUID`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %[1]q
+  key             = "api_key"
+  type            = "secret_reference"
+  secret_id       = "%[1]s/psa-api-token"
+  value           = "x"
+}
+`, cfgAccOrg), `Attribute not allowed for secret_reference`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %[1]q
+  key             = "api_key"
+  type            = "secret_reference"
+}
+`, cfgAccOrg), `Missing secret_id`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %[1]q
+  key             = "api_key"
+  type            = "string"
+  value           = "x"
+  secret_id       = "%[1]s/psa-api-token"
+}
+`, cfgAccOrg), `Attribute only for secret_reference`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %q
+  key             = "api_key"
+  type            = "string"
+}
+`, cfgAccOrg), `(?s)Missing value.*needs\s+value\s+or\s+value_wo`),
+			step(`
+resource "bifrost_config" "bad" {
+  key   = "api_key"
+  type  = "string"
+  value = "x"
+}
+`, `(?s)Missing organization_id.*never\s+picks\s+a\s+scope`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %q
+  key             = "api_key"
+  type            = "string"
+  value           = "x"
+  description     = %q
+}
+`, cfgAccOrg, strings.Repeat("d", 257)), `Invalid description`),
+			step(fmt.Sprintf(`
+resource "bifrost_config" "bad" {
+  organization_id = %q
+  key             = "api_key"
+  type            = "secret"
+  value           = ""
+}
+`, cfgAccOrg), `Invalid secret value`),
+		},
+	})
+	// Nothing at all was written by the failed plans.
+	if list, err := v.store().List(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig); err != nil || len(list) != 0 {
+		t.Errorf("after plan-time errors, want no configs in Key Vault, got %d (err %v)", len(list), err)
+	}
+}
+
+func TestAccConfig_providerDefaultScope(t *testing.T) {
+	v := newAccVault(t)
+	scopeLine := fmt.Sprintf("organization_id = %q", cfgAccOrg)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(`
+resource "bifrost_config" "region" {
+  key   = "default_region"
+  type  = "string"
+  value = "westeurope"
+}
+`, scopeLine),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						// The scope, id and Key Vault name are known before apply.
+						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("id"), knownvalue.StringExact(cfgAccOrg+"/default_region")),
+						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(cfgAccOrg, "default_region"))),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed("bifrost_config.region", cfgAccOrg, "default_region"),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+				),
+			},
+			{
+				// Saying the same scope on the resource instead changes nothing.
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %q
+  key             = "default_region"
+  type            = "string"
+  value           = "westeurope"
+}
+`, cfgAccOrg), scopeLine),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("bifrost_config.region", plancheck.ResourceActionNoop),
+					},
+				},
+			},
+		},
+	})
+}
+
+func TestAccConfig_readOnlyPrincipal(t *testing.T) {
+	v := newAccVault(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.providerBlock("reader") + fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %q
+  key             = "default_region"
+  type            = "string"
+  value           = "westeurope"
+}
+`, cfgAccOrg),
+				ExpectError: regexp.MustCompile(`(?s)Permission denied by Key Vault.*Key\s+Vault\s+Secrets\s+Officer`),
+			},
+		},
+	})
+	if _, err := v.store().GetMetadata(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, "default_region"); !errors.Is(err, bifrost.ErrNotFound) {
+		t.Errorf("after the refused create, want no config in Key Vault, got %v", err)
+	}
+}

@@ -1,0 +1,489 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
+)
+
+const testOrg = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+
+var versionPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// checkVaultValue asserts the value Key Vault holds for an entry, without printing it.
+func (v *accVault) checkVaultValue(scope bifrost.Scope, kind bifrost.Kind, name, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := v.store().Get(context.Background(), scope, kind, name)
+		if err != nil {
+			return err
+		}
+		if got.Value != want {
+			return fmt.Errorf("Key Vault holds a different value for %s %q in %s than declared", kind, name, scope)
+		}
+		return nil
+	}
+}
+
+// checkStateFree fails when any attribute of any resource in state holds secret.
+func checkStateFree(secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, val := range rs.Primary.Attributes {
+				if strings.Contains(val, secret) {
+					return fmt.Errorf("the write-only value leaked into state: %s attribute %s", addr, k)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func secretConfig(name, value, extra string) string {
+	return fmt.Sprintf(`
+resource "bifrost_secret" "test" {
+  organization_id = %q
+  name            = %q
+  value           = %q
+  %s
+}
+`, testOrg, name, value, extra)
+}
+
+func TestAccSecret_lifecycle(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope(testOrg)
+	kvName := bifrost.KeyVaultName(scope, bifrost.KindSecret, "smtp-password")
+	sameVersion := statecheck.CompareValue(compare.ValuesSame())
+	newVersion := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(secretConfig("smtp-password", "first-value", `content_type = "text/plain"`)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("bifrost_secret.test", "id", testOrg+"/smtp-password"),
+					resource.TestCheckResourceAttr("bifrost_secret.test", "key_vault_secret_name", kvName),
+					resource.TestCheckResourceAttr("bifrost_secret.test", "key_vault_secret_id", v.VaultURL()+"secrets/"+kvName),
+					resource.TestMatchResourceAttr("bifrost_secret.test", "version", versionPattern),
+					resource.TestCheckResourceAttr("bifrost_secret.test", "enabled", "true"),
+					resource.TestCheckResourceAttrSet("bifrost_secret.test", "created_at"),
+					v.checkVaultValue(scope, bifrost.KindSecret, "smtp-password", "first-value"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
+					newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
+				},
+			},
+			{
+				// Metadata only: a PATCH, the version stays.
+				Config: v.config(secretConfig("smtp-password", "first-value", `
+  content_type = "application/json"
+  description  = "SMTP relay password"
+  tags         = { owner = "platform" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"owner": knownvalue.StringExact("platform")})),
+				},
+			},
+			{
+				// Rotation: a new value is an in-place update that writes a new version.
+				Config: v.config(secretConfig("smtp-password", "second-value", `
+  content_type = "application/json"
+  description  = "SMTP relay password"
+  tags         = { owner = "platform" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
+				},
+				Check: v.checkVaultValue(scope, bifrost.KindSecret, "smtp-password", "second-value"),
+			},
+			{
+				ResourceName:            "bifrost_secret.test",
+				ImportState:             true,
+				ImportStateId:           testOrg + "/smtp-password",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
+
+func TestAccSecret_importBlock(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope("global")
+	if _, err := v.store().Create(context.Background(), bifrost.Entry{Scope: scope, Kind: bifrost.KindSecret, Name: "smtp", Value: "existing", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := v.config(`
+resource "bifrost_secret" "test" {
+  organization_id = "global"
+  name            = "smtp"
+  value           = "existing"
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:          cfg,
+				ResourceName:    "bifrost_secret.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "global/smtp",
+			},
+			{
+				// Adopt it for real: after the import the plan is empty.
+				Config: cfg + `
+import {
+  to = bifrost_secret.test
+  id = "global/smtp"
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccSecret_drift(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope(testOrg)
+	kvName := bifrost.KeyVaultName(scope, bifrost.KindSecret, "api")
+	cfg := v.config(secretConfig("api", "declared", `content_type = "text/plain"`))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// Someone rotates the value and changes the content type in the portal.
+				PreConfig: func() {
+					got, err := v.store().Get(context.Background(), scope, bifrost.KindSecret, "api")
+					if err != nil {
+						t.Fatal(err)
+					}
+					tags := got.KeyVaultTags()
+					ptrTags := map[string]*string{}
+					for k, val := range tags {
+						ptrTags[k] = to.Ptr(val)
+					}
+					_, err = v.kvClient().SetSecret(context.Background(), kvName, azsecrets.SetSecretParameters{
+						Value: to.Ptr("changed-out-of-band"), ContentType: to.Ptr("application/octet-stream"), Tags: ptrTags,
+					}, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					v.checkVaultValue(scope, bifrost.KindSecret, "api", "declared"),
+					resource.TestCheckResourceAttr("bifrost_secret.test", "content_type", "text/plain"),
+				),
+			},
+			{
+				// Deleted out of band: the plan creates it again (recovering the soft-deleted name).
+				PreConfig: func() {
+					if _, err := v.kvClient().DeleteSecret(context.Background(), kvName, nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionCreate),
+				}},
+				Check: v.checkVaultValue(scope, bifrost.KindSecret, "api", "declared"),
+			},
+		},
+	})
+}
+
+func TestAccSecret_writeOnly(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope(testOrg)
+	kvName := bifrost.KeyVaultName(scope, bifrost.KindSecret, "db")
+	woConfig := func(value string, version int) string {
+		return v.config(fmt.Sprintf(`
+resource "bifrost_secret" "test" {
+  organization_id  = %q
+  name             = "db"
+  value_wo         = %q
+  value_wo_version = %d
+}
+`, testOrg, value, version))
+	}
+	newVersion := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: woConfig("wo-secret-one", 1),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr("bifrost_secret.test", "value"),
+					resource.TestCheckNoResourceAttr("bifrost_secret.test", "value_wo"),
+					checkStateFree("wo-secret-one"),
+					v.checkVaultValue(scope, bifrost.KindSecret, "db", "wo-secret-one"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version"))},
+			},
+			{
+				// A changed value alone is invisible (nothing of it is stored): no change planned.
+				Config:   woConfig("wo-secret-two", 1),
+				PlanOnly: true,
+			},
+			{
+				// Bumping the version rotates.
+				Config: woConfig("wo-secret-two", 2),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkStateFree("wo-secret-two"),
+					v.checkVaultValue(scope, bifrost.KindSecret, "db", "wo-secret-two"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version"))},
+			},
+			{
+				// An out-of-band write is drift even though the value is not in state.
+				PreConfig: func() {
+					got, err := v.store().GetMetadata(context.Background(), scope, bifrost.KindSecret, "db")
+					if err != nil {
+						t.Fatal(err)
+					}
+					tags := map[string]*string{}
+					for k, val := range got.KeyVaultTags() {
+						tags[k] = to.Ptr(val)
+					}
+					if _, err := v.kvClient().SetSecret(context.Background(), kvName, azsecrets.SetSecretParameters{Value: to.Ptr("intruder"), Tags: tags}, nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: woConfig("wo-secret-two", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: v.checkVaultValue(scope, bifrost.KindSecret, "db", "wo-secret-two"),
+			},
+		},
+	})
+}
+
+func TestAccSecret_existingIsNotOverwritten(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope(testOrg)
+	if _, err := v.store().Create(context.Background(), bifrost.Entry{Scope: scope, Kind: bifrost.KindSecret, Name: "taken", Value: "theirs", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      v.config(secretConfig("taken", "mine", "")),
+				ExpectError: regexp.MustCompile(`(?s)already exists.*import`),
+			},
+			{
+				// Nothing was written by the failed create.
+				Config:    v.config(`output "ok" { value = true }`),
+				Check:     v.checkVaultValue(scope, bifrost.KindSecret, "taken", "theirs"),
+				PreConfig: func() {},
+			},
+		},
+	})
+}
+
+func TestAccSecret_softDelete(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope(testOrg)
+	kvName := bifrost.KeyVaultName(scope, bifrost.KindSecret, "recycled")
+	var firstVersion string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(secretConfig("recycled", "one", "")),
+				Check: func(s *terraform.State) error {
+					firstVersion = s.RootModule().Resources["bifrost_secret.test"].Primary.Attributes["version"]
+					return nil
+				},
+			},
+			{
+				// Destroy soft-deletes: the secret is recoverable.
+				Config: v.config(`output "ok" { value = true }`),
+				Check: func(*terraform.State) error {
+					_, err := v.kvClient().GetDeletedSecret(context.Background(), kvName, nil)
+					return err
+				},
+			},
+			{
+				// Creating the same name again recovers it and writes a new version.
+				Config: v.config(secretConfig("recycled", "two", "")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					v.checkVaultValue(scope, bifrost.KindSecret, "recycled", "two"),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources["bifrost_secret.test"].Primary.Attributes["version"] == firstVersion {
+							return errors.New("the re-created secret kept its old version")
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// With recovery off, the soft-deleted name is a clear error.
+				PreConfig: func() {
+					if _, err := v.kvClient().DeleteSecret(context.Background(), kvName, nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      v.config(secretConfig("recycled", "three", ""), "recover_soft_deleted = false"),
+				ExpectError: regexp.MustCompile(`(?s)soft-deleted.*recover_soft_deleted`),
+			},
+		},
+	})
+}
+
+func TestAccSecret_purgeOnDestroy(t *testing.T) {
+	v := newAccVault(t, func(o *emulator.Options) { o.Faults.DeleteDelay = 300e6 })
+	kvName := bifrost.KeyVaultName(bifrost.Scope(testOrg), bifrost.KindSecret, "short-lived")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: v.config(secretConfig("short-lived", "x", ""), "purge_on_destroy = true")},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			_, err := v.kvClient().GetDeletedSecret(context.Background(), kvName, nil)
+			var re *azcore.ResponseError
+			if errors.As(err, &re) && re.StatusCode == 404 {
+				return nil
+			}
+			return fmt.Errorf("after destroy with purge_on_destroy the deleted secret should be gone, got %v", err)
+		},
+	})
+}
+
+func TestAccSecret_adoptByURL(t *testing.T) {
+	v := newAccVault(t)
+	legacy := testOrg + "--stripe-key"
+	legacy = strings.ReplaceAll(legacy, "_", "-")
+	if _, err := v.kvClient().SetSecret(context.Background(), legacy, azsecrets.SetSecretParameters{Value: to.Ptr("sk_live_legacy")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg := v.config(secretConfig("stripe-key", "sk_live_legacy", ""))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ResourceName:       "bifrost_secret.test",
+				ImportState:        true,
+				ImportStateId:      v.VaultURL() + "secrets/" + legacy,
+				ImportStatePersist: true,
+			},
+			{
+				// The first apply names it and adds the provider's tags; the physical name stays.
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("bifrost_secret.test", "key_vault_secret_name", legacy),
+					resource.TestCheckResourceAttr("bifrost_secret.test", "id", testOrg+"/stripe-key"),
+					func(*terraform.State) error {
+						got, err := v.kvClient().GetSecret(context.Background(), legacy, "", nil)
+						if err != nil {
+							return err
+						}
+						if got.Tags[bifrost.TagName] == nil || *got.Tags[bifrost.TagName] != "stripe-key" {
+							return errors.New("the adopted secret did not get its bifrost-name tag")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccSecret_badInput(t *testing.T) {
+	v := newAccVault(t)
+	big := strings.Repeat("x", bifrost.MaxValueBytes+1)
+	manyTags := "tags = {"
+	for i := 0; i < 13; i++ {
+		manyTags += fmt.Sprintf(" t%d = \"v\",", i)
+	}
+	manyTags += " }"
+	cases := []struct {
+		name, config, want string
+	}{
+		{"bad name", secretConfig("no spaces", "v", ""), `Invalid secret name`},
+		{"bad org", `resource "bifrost_secret" "test" {
+  organization_id = "acme"
+  name = "n"
+  value = "v"
+}`, `Invalid organization_id`},
+		{"no scope", `resource "bifrost_secret" "test" {
+  name  = "n"
+  value = "v"
+}`, `Missing organization_id`},
+		{"too big", secretConfig("n", big, ""), `Value too large`},
+		{"reserved tag", secretConfig("n", "v", `tags = { "bifrost-name" = "x" }`), `(?s)Invalid tags.*bifrost-`},
+		{"too many tags", secretConfig("n", "v", manyTags), `(?s)Invalid tags.*15`},
+		{"both values", secretConfig("n", "v", `
+  value_wo         = "w"
+  value_wo_version = 1`), `(?s)Invalid Attribute Combination|value_wo`},
+		{"bad time", secretConfig("n", "v", `expires_at = "tomorrow"`), `RFC 3339`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+1)
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: v.config(c.config), PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:   strings.Replace(v.config(secretConfig("n", "v", "")), "vault_url                            = \"https://", "vault_url = \"http://", 1),
+		PlanOnly: true, ExpectError: regexp.MustCompile(`https://`),
+	})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+}
+
+func TestAccProvider_authErrors(t *testing.T) {
+	v := newAccVault(t)
+	bad := strings.Replace(v.config(secretConfig("n", "v", "")), v.Principal("officer").ClientSecret, "wrong-secret", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      v.providerBlock("reader") + secretConfig("n", "v", ""),
+				ExpectError: regexp.MustCompile(`(?s)Permission denied.*Key\s+Vault\s+Secrets\s+Officer`),
+			},
+			{
+				Config:      v.providerBlock("nobody") + secretConfig("n", "v", ""),
+				ExpectError: regexp.MustCompile(`(?s)Permission denied.*Key\s+Vault\s+Secrets`),
+			},
+			{
+				Config:      bad,
+				ExpectError: regexp.MustCompile(`(?s)did not accept the provider's credentials.*client\s+secret`),
+			},
+		},
+	})
+}
