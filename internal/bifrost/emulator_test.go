@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	}
 	caDir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 

@@ -207,7 +207,9 @@ func (s serviceError) summary() string {
 		b.WriteString(" " + c)
 	}
 	if s.message != "" {
-		b.WriteString(": " + strings.TrimSpace(s.message))
+		// Key Vault's 403 messages span lines (caller, action, assignment);
+		// one line reads better inside a diagnostic.
+		b.WriteString(": " + strings.Join(strings.Fields(s.message), " "))
 	}
 	return b.String()
 }
@@ -290,9 +292,15 @@ func (t target) errorf(code error, op, format string, args ...any) *Error {
 		Detail: fmt.Sprintf(format, args...)}
 }
 
-// writeOps are operations that need write permission; reads can do with
+// isWriteOp reports whether op needs write permission; reads can do with
 // the Key Vault Secrets User role.
-var writeOps = map[string]bool{"create": true, "rotate": true, "update": true, "delete": true, "purge": true, "recover": true}
+func isWriteOp(op string) bool {
+	switch op {
+	case "create", "rotate", "update", "delete", "purge", "recover":
+		return true
+	}
+	return false
+}
 
 // mapError turns an error of a KeyVault call into an *Error with the right
 // Code and a message that says what to do.
@@ -334,7 +342,7 @@ func (t target) mapError(op string, err error) *Error {
 		e.Detail = "the secret is disabled, so Key Vault does not return its value; enable it (enabled = true) to use it"
 	case se.status == http.StatusForbidden:
 		e.Code = ErrForbidden
-		if writeOps[op] {
+		if isWriteOp(op) {
 			e.Detail = `the principal may not write secrets in this vault: grant it the role "Key Vault Secrets Officer" on the vault (or an access policy with secret set, delete, recover and purge permissions)`
 		} else {
 			e.Detail = `the principal may not read secrets in this vault: grant it the role "Key Vault Secrets User" (read) or "Key Vault Secrets Officer" (read and write) on the vault`
@@ -370,6 +378,3 @@ func (t target) scrub(s string) string {
 	}
 	return strings.ReplaceAll(s, t.value, "***")
 }
-
-// asError is errors.As for *Error.
-func asError(err error, target **Error) bool { return errors.As(err, target) }

@@ -93,8 +93,14 @@ func TestParseScope(t *testing.T) {
 			t.Errorf("ParseScope(%q): err = %v, want ErrInvalid", in, err)
 			continue
 		}
-		if !strings.Contains(err.Error(), "global") || !strings.Contains(err.Error(), "UUID") && in != "Global" && in != "GLOBAL" {
-			t.Errorf("ParseScope(%q): message does not say what is accepted: %v", in, err)
+		wants := []string{`"global"`, "UUID"}
+		if strings.EqualFold(in, GlobalScope) {
+			wants = []string{`"global"`, "lower case"}
+		}
+		for _, want := range wants {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("ParseScope(%q): message lacks %q: %v", in, want, err)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package bifrost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -67,23 +68,27 @@ func (s *Store) ResolveConfig(ctx context.Context, scope Scope, key string, fall
 		return nil, withTarget(err, ct, op)
 	}
 	sec, err := s.Get(ctx, ref.Scope, KindSecret, ref.Name)
-	if isCode(err, ErrNotFound) {
-		var inner *Error
-		_ = asError(err, &inner)
+	switch {
+	case isCode(err, ErrNotFound):
+		// Not ErrNotFound: the config exists, what it points at does not.
 		return nil, &Error{
 			Code: ErrDanglingReference, Op: op, Scope: cfg.Scope, Kind: KindConfig, Name: key, KeyVaultName: cfg.KeyVaultName,
 			Detail: fmt.Sprintf("it references secret %q, which does not exist (Key Vault secret %q): "+
 				"create it with a bifrost_secret resource (organization_id = %q, name = %q), or point the config's secret_id at an existing secret",
 				ref.String(), KeyVaultName(ref.Scope, KindSecret, ref.Name), ref.Scope, ref.Name),
-			Err: inner.Err,
+			Err: causeOf(err),
 		}
-	}
-	if err != nil {
+	case err != nil:
 		// ErrDisabled, ErrForbidden, ...: the error names the secret; say
 		// which config led there.
-		e := withOp(err, op).(*Error)
-		e.Detail += fmt.Sprintf(" (referenced by config %q in %s)", key, scopePhrase(cfg.Scope))
-		return nil, e
+		var e *Error
+		if !errors.As(err, &e) {
+			return nil, err
+		}
+		c := *e
+		c.Op = op
+		c.Detail += fmt.Sprintf(" (referenced by config %q in %s)", key, scopePhrase(cfg.Scope))
+		return nil, &c
 	}
 	r.Secret = sec
 	r.Value = sec.Value
@@ -97,7 +102,7 @@ func missingConfig(t target, tried []Scope, fallback bool, cause error) *Error {
 	for i, sc := range tried {
 		where[i] = scopePhrase(sc)
 	}
-	detail := fmt.Sprintf("no config with key %q in %s", t.name, strings.Join(where, " or in "))
+	detail := "not found in " + strings.Join(where, " or in ")
 	if !fallback && !t.scope.IsGlobal() {
 		detail += " (fallback_to_global is off, so global was not tried)"
 	}
@@ -105,21 +110,26 @@ func missingConfig(t target, tried []Scope, fallback bool, cause error) *Error {
 	if len(tried) > 1 {
 		detail += ` (or organization_id = "global" to set it for every organization)`
 	}
-	var inner *Error
-	var err error
-	if asError(cause, &inner) {
-		err = inner.Err
-	}
-	return &Error{Code: ErrNotFound, Op: "resolve", Scope: t.scope, Kind: KindConfig, Name: t.name, Detail: detail, Err: err}
+	return &Error{Code: ErrNotFound, Op: "resolve", Scope: t.scope, Kind: KindConfig, Name: t.name, Detail: detail, Err: causeOf(cause)}
 }
 
-// withOp returns a copy of an *Error with Op set.
+// withOp returns err with Op set, copying an *Error rather than changing it.
 func withOp(err error, op string) error {
 	var e *Error
-	if !asError(err, &e) {
+	if !errors.As(err, &e) {
 		return err
 	}
 	c := *e
 	c.Op = op
 	return &c
+}
+
+// causeOf returns the cause inside an *Error (e.g. Key Vault's answer), so
+// that a new *Error can carry it without also matching the old Code.
+func causeOf(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Err
+	}
+	return err
 }

@@ -49,13 +49,15 @@ type StoreOptions struct {
 //	GetMetadata     GET = 1; disabled secret: GET + versions list (1 per 25 versions)
 //	Rotate          GET + PUT = 2
 //	UpdateMetadata  GET + PATCH = 2
+//	                clearing a date or the content type: GET + PUT (a new version) = 2
 //	Delete          GET + DELETE = 2
 //	                with PurgeOnDestroy: GET + DELETE + GET deleted (1 or more, until deleted) + purge = 4+
 //	List            1 per 25 secrets in the vault (Key Vault cannot filter by tag)
 //	ResolveConfig   1 GET per scope tried (1 or 2), + 1 GET for a secret_reference
 //
 // A disabled secret answers GET with 403, so reads of its tags for the
-// ownership check fall back to the versions list. A transient 409
+// ownership check (Rotate, UpdateMetadata, Delete) fall back to the versions
+// list: one more request per 25 versions. A transient 409
 // (ObjectIsBeingDeleted, ObjectIsBeingRecovered) adds one request per
 // PollInterval until it clears or the context ends.
 //
@@ -94,9 +96,9 @@ func (s *Store) Create(ctx context.Context, e Entry) (*Entry, error) {
 		if err := checkOwner(t, op, cur.Tags); err != nil {
 			return nil, err
 		}
-		return nil, alreadyExists(t, op, e, false)
+		return nil, alreadyExists(t, e, false)
 	case isDisabled(err):
-		return nil, alreadyExists(t, op, e, true)
+		return nil, alreadyExists(t, e, true)
 	case !isStatus(err, http.StatusNotFound):
 		return nil, t.mapError(op, err)
 	}
@@ -108,25 +110,24 @@ func (s *Store) Create(ctx context.Context, e Entry) (*Entry, error) {
 	if !isDeletedButRecoverable(err) {
 		return nil, t.mapError(op, err)
 	}
-	deleted, derr := s.getDeletedSecret(ctx, t.kvName)
-	if derr != nil && !isStatus(derr, http.StatusNotFound) {
-		return nil, t.mapError(op, derr)
-	}
-	if derr == nil {
+	// The deleted secret's tags say whose it was: someone else's is not
+	// brought back. A 404 means it was purged since the PUT: the name is
+	// free again and the next PUT simply creates.
+	deleted, err := s.getDeletedSecret(ctx, t.kvName)
+	switch {
+	case err == nil:
 		if err := checkOwner(t, op, deleted.Tags); err != nil {
 			return nil, err
 		}
-	}
-	if !s.opts.RecoverSoftDeleted {
-		return nil, softDeleted(t, op, deleted, derr == nil)
-	}
-	if derr == nil {
-		if err := s.recoverAndWait(ctx, t, op); err != nil {
+		if !s.opts.RecoverSoftDeleted {
+			return nil, softDeleted(t, deleted)
+		}
+		if err := s.recoverAndWait(ctx, t); err != nil {
 			return nil, err
 		}
+	case !isStatus(err, http.StatusNotFound):
+		return nil, t.mapError(op, err)
 	}
-	// derr is 404 when the deleted secret was purged between the PUT and the
-	// GET: the name is free again and this PUT simply creates.
 	written, err = s.setSecret(ctx, t.kvName, e)
 	if err != nil {
 		return nil, t.mapError(op, err)
@@ -142,7 +143,7 @@ func (s *Store) Get(ctx context.Context, scope Scope, kind Kind, name string) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.read(ctx, t, op, true)
+	return s.read(ctx, t, true)
 }
 
 // GetMetadata reads the latest version of an entry without its value. It
@@ -153,7 +154,7 @@ func (s *Store) GetMetadata(ctx context.Context, scope Scope, kind Kind, name st
 	if err != nil {
 		return nil, err
 	}
-	return s.read(ctx, t, op, false)
+	return s.read(ctx, t, false)
 }
 
 // GetByKeyVaultName reads any Key Vault secret by its physical name, with its
@@ -165,7 +166,7 @@ func (s *Store) GetByKeyVaultName(ctx context.Context, kvName string) (*Entry, e
 	if err := ValidateKeyVaultName(kvName); err != nil {
 		return nil, withTarget(err, t, op)
 	}
-	return s.read(ctx, t, op, true)
+	return s.read(ctx, t, true)
 }
 
 // GetMetadataByKeyVaultName is GetByKeyVaultName without the value; it
@@ -176,12 +177,13 @@ func (s *Store) GetMetadataByKeyVaultName(ctx context.Context, kvName string) (*
 	if err := ValidateKeyVaultName(kvName); err != nil {
 		return nil, withTarget(err, t, op)
 	}
-	return s.read(ctx, t, op, false)
+	return s.read(ctx, t, false)
 }
 
 // read implements the Get variants. When t names an entry, the secret's tags
 // must not name another one.
-func (s *Store) read(ctx context.Context, t target, op string, withValue bool) (*Entry, error) {
+func (s *Store) read(ctx context.Context, t target, withValue bool) (*Entry, error) {
+	const op = "read"
 	var (
 		e   Entry
 		err error
@@ -199,7 +201,8 @@ func (s *Store) read(ctx context.Context, t target, op string, withValue bool) (
 			}
 		}
 	} else {
-		e, err = s.latestProperties(ctx, t, op)
+		e, _, err = s.latestProperties(ctx, t, op)
+		e.Value = ""
 	}
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
@@ -220,7 +223,7 @@ func (s *Store) Rotate(ctx context.Context, e Entry) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.ownedLatest(ctx, t, op); err != nil {
+	if _, _, err := s.ownedLatest(ctx, t, op); err != nil {
 		return nil, err
 	}
 	written, err := s.setSecret(ctx, t.kvName, e)
@@ -232,18 +235,35 @@ func (s *Store) Rotate(ctx context.Context, e Entry) (*Entry, error) {
 
 // UpdateMetadata changes the latest version of an entry in place (PATCH):
 // tags (reserved ones included, so an adopted secret gets them), description,
-// content type, enabled, not-before and expiry. Dates and a content type that
-// e no longer has are cleared. e.Value is ignored.
+// content type, enabled, not-before and expiry. e.Value is ignored.
+//
+// Clearing a not-before or expiry date or the content type is the exception:
+// Key Vault's PATCH leaves out what it is not given, and whether an explicit
+// null clears a field is not something to rely on, so the store then writes a
+// new version with the current value and the new metadata instead (same
+// request count: GET + PUT). A disabled secret's value cannot be read, so for
+// one the store PATCHes with explicit nulls and fails with ErrInvalid if Key
+// Vault kept the field.
 func (s *Store) UpdateMetadata(ctx context.Context, e Entry) (*Entry, error) {
 	const op = "update"
 	t, err := prepare(op, &e, false)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.ownedLatest(ctx, t, op)
+	cur, hasValue, err := s.ownedLatest(ctx, t, op)
 	if err != nil {
 		return nil, err
 	}
+	clears := clearedFields(cur, e)
+	if len(clears) > 0 && hasValue {
+		e.Value = cur.Value
+		written, err := s.setSecret(ctx, t.kvName, e)
+		if err != nil {
+			return nil, t.mapError(op, err)
+		}
+		return written, nil
+	}
+
 	params := azsecrets.UpdateSecretPropertiesParameters{
 		Tags: toPtrMap(e.KeyVaultTags()),
 		SecretAttributes: &azsecrets.SecretAttributes{
@@ -252,8 +272,6 @@ func (s *Store) UpdateMetadata(ctx context.Context, e Entry) (*Entry, error) {
 			Expires:   clearableTime(e.ExpiresAt, cur.ExpiresAt != nil),
 		},
 	}
-	// A PATCH leaves out what it does not mention, so only a change is sent;
-	// clearing needs an explicit JSON null.
 	if e.ContentType != cur.ContentType {
 		if e.ContentType == "" {
 			params.ContentType = azcore.NullValue[*string]()
@@ -272,7 +290,27 @@ func (s *Store) UpdateMetadata(ctx context.Context, e Entry) (*Entry, error) {
 	}
 	updated := entryFromSecret(sec)
 	fillIdentity(&updated, t)
+	if kept := clearedFields(updated, e); len(kept) > 0 {
+		return nil, t.errorf(ErrInvalid, op,
+			"Key Vault kept the %s of the disabled secret, and a disabled secret's value cannot be read to write a version without it: "+
+				"enable the secret (enabled = true) in one apply, then remove the %s in the next", strings.Join(kept, " and "), strings.Join(kept, " and "))
+	}
 	return &updated, nil
+}
+
+// clearedFields lists the optional fields cur has and e no longer sets.
+func clearedFields(cur, e Entry) []string {
+	var fields []string
+	if cur.NotBefore != nil && e.NotBefore == nil {
+		fields = append(fields, "not-before date")
+	}
+	if cur.ExpiresAt != nil && e.ExpiresAt == nil {
+		fields = append(fields, "expiry date")
+	}
+	if cur.ContentType != "" && e.ContentType == "" {
+		fields = append(fields, "content type")
+	}
+	return fields
 }
 
 // Delete soft-deletes an entry; with PurgeOnDestroy it then waits for the
@@ -284,7 +322,7 @@ func (s *Store) Delete(ctx context.Context, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ownedLatest(ctx, t, op); err != nil {
+	if _, _, err := s.ownedLatest(ctx, t, op); err != nil {
 		if !isCode(err, ErrNotFound) {
 			return err
 		}
@@ -311,12 +349,23 @@ func (s *Store) Delete(ctx context.Context, e Entry) error {
 		deleted, err = s.kv.DeleteSecret(ctx, t.kvName)
 		return err
 	})
-	if isStatus(err, http.StatusNotFound) {
-		// Deleted by someone else meanwhile: the outcome is the one asked for.
+	switch {
+	case isStatus(err, http.StatusNotFound):
+		// Deleted by someone else meanwhile: the outcome is the one asked
+		// for. Their deletion is complete or not: one look tells whether
+		// there is something to purge, without waiting for what may never come.
 		if !s.opts.PurgeOnDestroy {
 			return nil
 		}
-	} else if err != nil {
+		_, err := s.getDeletedSecret(ctx, t.kvName)
+		if isStatus(err, http.StatusNotFound) {
+			return nil
+		}
+		if err != nil {
+			return t.mapError(op, err)
+		}
+		return s.purge(ctx, t)
+	case err != nil:
 		return t.mapError(op, err)
 	}
 	if !s.opts.PurgeOnDestroy || !recoverable(deleted.Attributes) {
@@ -382,7 +431,8 @@ func (s *Store) purge(ctx context.Context, t target) error {
 // recoverAndWait recovers a soft-deleted secret and polls until it is
 // readable again: during the recovery Key Vault answers 404 or 409
 // ObjectIsBeingRecovered.
-func (s *Store) recoverAndWait(ctx context.Context, t target, op string) error {
+func (s *Store) recoverAndWait(ctx context.Context, t target) error {
+	const op = "create"
 	err := s.retry(ctx, func() error {
 		_, err := s.kv.RecoverDeletedSecret(ctx, t.kvName)
 		return err
@@ -439,50 +489,60 @@ func (s *Store) List(ctx context.Context, scope Scope, kind Kind) ([]Entry, erro
 	return out, nil
 }
 
-// ownedLatest reads the properties of the latest version of t's Key Vault
-// secret and checks that its tags do not name another entry. A missing
-// secret is ErrNotFound.
-func (s *Store) ownedLatest(ctx context.Context, t target, op string) (Entry, error) {
-	e, err := s.latestProperties(ctx, t, op)
+// ownedLatest reads the latest version of t's Key Vault secret and checks
+// that its tags do not name another entry. A missing secret is ErrNotFound.
+// The value is in the entry when hasValue (the secret is enabled).
+func (s *Store) ownedLatest(ctx context.Context, t target, op string) (Entry, bool, error) {
+	e, hasValue, err := s.latestProperties(ctx, t, op)
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return Entry{}, notFound(t, op)
+			return Entry{}, false, notFound(t, op)
 		}
-		return Entry{}, t.mapError(op, err)
+		return Entry{}, false, t.mapError(op, err)
 	}
-	return e, nil
+	return e, hasValue, nil
 }
 
-// latestProperties returns the latest version's properties, value dropped,
-// after the ownership check. A disabled secret answers GET with 403
-// SecretDisabled, so its properties come from the versions list instead.
-// Errors are returned unmapped (except ownership).
-func (s *Store) latestProperties(ctx context.Context, t target, op string) (Entry, error) {
+// latestProperties returns the latest version, after the ownership check,
+// with its value when Key Vault returns it (hasValue). A disabled secret
+// answers GET with 403 SecretDisabled, so its properties come from the
+// versions list instead, without value. Errors are returned unmapped
+// (except ownership).
+func (s *Store) latestProperties(ctx context.Context, t target, op string) (e Entry, hasValue bool, err error) {
 	sec, err := s.getSecret(ctx, t.kvName)
 	if err == nil {
 		if err := checkOwner(t, op, sec.Tags); err != nil {
-			return Entry{}, err
+			return Entry{}, false, err
 		}
-		return entryFromSecret(sec), nil
+		e = entryFromSecret(sec)
+		if sec.Value != nil {
+			e.Value, hasValue = *sec.Value, true
+		}
+		return e, hasValue, nil
 	}
 	if !isDisabled(err) {
-		return Entry{}, err
+		return Entry{}, false, err
 	}
-	latest, err := s.latestVersion(ctx, t.kvName)
+	latest, err := s.latestDisabledVersion(ctx, t.kvName)
 	if err != nil {
-		return Entry{}, err
+		return Entry{}, false, err
 	}
 	if err := checkOwner(t, op, latest.Tags); err != nil {
-		return Entry{}, err
+		return Entry{}, false, err
 	}
-	return entryFromBundle(latest.ID, latest.Attributes, latest.ContentType, latest.Tags), nil
+	return entryFromBundle(latest.ID, latest.Attributes, latest.ContentType, latest.Tags), false, nil
 }
 
-// latestVersion finds the latest version in the versions list: the one
-// created last (Key Vault keeps no other order; ties keep the later one
-// listed, which is creation order in practice).
-func (s *Store) latestVersion(ctx context.Context, kvName string) (*azsecrets.SecretProperties, error) {
-	var latest *azsecrets.SecretProperties
+// latestDisabledVersion finds, in the versions list, the latest version of
+// a secret whose latest version is known to be disabled: the disabled
+// version created last. Key Vault keeps no other order and timestamps are
+// whole seconds, so limiting the search to disabled versions is what breaks
+// most ties; remaining ties keep the one listed last.
+func (s *Store) latestDisabledVersion(ctx context.Context, kvName string) (*azsecrets.SecretProperties, error) {
+	var latest, latestDisabled *azsecrets.SecretProperties
+	later := func(p, than *azsecrets.SecretProperties) bool {
+		return than == nil || !p.Attributes.Created.Before(*than.Attributes.Created)
+	}
 	pager := s.kv.NewListSecretPropertiesVersionsPager(kvName)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
@@ -493,15 +553,21 @@ func (s *Store) latestVersion(ctx context.Context, kvName string) (*azsecrets.Se
 			if p == nil || p.Attributes == nil || p.Attributes.Created == nil {
 				continue
 			}
-			if latest == nil || !p.Attributes.Created.Before(*latest.Attributes.Created) {
+			if later(p, latest) {
 				latest = p
+			}
+			if p.Attributes.Enabled != nil && !*p.Attributes.Enabled && later(p, latestDisabled) {
+				latestDisabled = p
 			}
 		}
 	}
-	if latest == nil {
-		return nil, fmt.Errorf("key vault listed no versions for secret %q", kvName)
+	switch {
+	case latestDisabled != nil:
+		return latestDisabled, nil
+	case latest != nil: // enabled again since the GET
+		return latest, nil
 	}
-	return latest, nil
+	return nil, fmt.Errorf("key vault listed no versions for secret %q", kvName)
 }
 
 // getSecret reads the latest version, waiting out transient states.
@@ -652,9 +718,10 @@ func prepare(op string, e *Entry, value bool) (target, error) {
 // identify validates an entry's identity and returns its target, with the
 // derived Key Vault name.
 func identify(op string, scope Scope, kind Kind, name string) (target, error) {
-	t := target{scope: scope, kind: kind, name: name}
+	t := target{kind: kind, name: name}
 	sc, err := ParseScope(string(scope))
 	if err != nil {
+		// The message quotes the bad scope; the subject leaves it out.
 		return t, withTarget(err, t, op)
 	}
 	t.scope = sc
@@ -711,7 +778,7 @@ func isCode(err error, code error) bool {
 // checkOwner fails with ErrNameCollision when the tags of the Key Vault
 // secret at t.kvName name an entry other than t. Missing tags are fine: an
 // adopted secret gets them on its first write.
-func checkOwner(t target, op string, tags map[string]*string) *Error {
+func checkOwner(t target, op string, tags map[string]*string) error {
 	if t.name == "" {
 		return nil
 	}
@@ -733,7 +800,7 @@ func checkOwner(t target, op string, tags map[string]*string) *Error {
 }
 
 // notFound is ErrNotFound with the way to fix it.
-func notFound(t target, op string) *Error {
+func notFound(t target, op string) error {
 	if t.name == "" {
 		return t.errorf(ErrNotFound, op, "no Key Vault secret has this name; check the name or URL")
 	}
@@ -742,7 +809,8 @@ func notFound(t target, op string) *Error {
 }
 
 // alreadyExists is ErrAlreadyExists with the import block that adopts the entry.
-func alreadyExists(t target, op string, e Entry, disabled bool) *Error {
+func alreadyExists(t target, e Entry, disabled bool) error {
+	const op = "create"
 	state := "it already exists in Key Vault"
 	if disabled {
 		state = "it already exists in Key Vault (disabled)"
@@ -755,20 +823,17 @@ func alreadyExists(t target, op string, e Entry, disabled bool) *Error {
 }
 
 // softDeleted is ErrSoftDeleted naming both ways out.
-func softDeleted(t target, op string, d azsecrets.DeletedSecret, known bool) *Error {
+func softDeleted(t target, d azsecrets.DeletedSecret) error {
+	const op = "create"
 	vault := "<vault name>"
+	if v := vaultNameOf(d.RecoveryID); v != "" {
+		vault = v
+	} else if v := vaultNameOf((*string)(d.ID)); v != "" {
+		vault = v
+	}
 	when := ""
-	if known {
-		if v := vaultNameOf(d.RecoveryID); v != "" {
-			vault = v
-		} else if d.ID != nil {
-			if v := vaultNameOf((*string)(d.ID)); v != "" {
-				vault = v
-			}
-		}
-		if d.ScheduledPurgeDate != nil {
-			when = fmt.Sprintf(" (Key Vault purges it on %s)", d.ScheduledPurgeDate.UTC().Format(time.RFC3339))
-		}
+	if d.ScheduledPurgeDate != nil {
+		when = fmt.Sprintf(" (Key Vault purges it on %s)", d.ScheduledPurgeDate.UTC().Format(time.RFC3339))
 	}
 	return t.errorf(ErrSoftDeleted, op,
 		"the Key Vault name is held by a soft-deleted secret%s. Either set recover_soft_deleted = true in the provider "+

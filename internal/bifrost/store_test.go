@@ -323,15 +323,15 @@ func TestStoreUpdateMetadata(t *testing.T) {
 	created := mustCreate(t, s, e)
 	v.em.ResetRequestCounts()
 
-	// Change everything: tags, description, content type and expiry cleared,
-	// not-before set, disabled.
+	// Changes in place: tags, description, content type, not-before, disabled.
 	nbf := time.Now().Add(-time.Minute).Truncate(time.Second).UTC()
+	later := exp.Add(time.Hour)
 	e.Value = ""
 	e.Tags = map[string]string{"owner": "ops"}
 	e.Description = "new"
-	e.ContentType = ""
-	e.ExpiresAt = nil
+	e.ContentType = "text/plain"
 	e.NotBefore = &nbf
+	e.ExpiresAt = &later
 	e.Enabled = false
 	updated, err := s.UpdateMetadata(ctx, e)
 	if err != nil {
@@ -341,7 +341,8 @@ func TestStoreUpdateMetadata(t *testing.T) {
 	if updated.Version != created.Version {
 		t.Errorf("a metadata update made a new version")
 	}
-	if updated.Enabled || updated.ContentType != "" || updated.ExpiresAt != nil || updated.NotBefore == nil || !updated.NotBefore.Equal(nbf) ||
+	if updated.Enabled || updated.ContentType != "text/plain" || updated.NotBefore == nil || !updated.NotBefore.Equal(nbf) ||
+		updated.ExpiresAt == nil || !updated.ExpiresAt.Equal(later) ||
 		updated.Description != "new" || !maps.Equal(updated.Tags, map[string]string{"owner": "ops"}) || !updated.Managed {
 		t.Errorf("updated: %+v", updated)
 	}
@@ -360,17 +361,51 @@ func TestStoreUpdateMetadata(t *testing.T) {
 		t.Errorf("metadata of the disabled secret: %+v", meta)
 	}
 
+	// Clearing a date of a disabled secret: PATCH with explicit nulls. The
+	// emulator keeps the field (as Key Vault may), which must be reported.
+	e.NotBefore = nil
+	if got, err := s.UpdateMetadata(ctx, e); err != nil {
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "enabled = true") {
+			t.Errorf("clearing a date of a disabled secret: %v", err)
+		}
+	} else if got.NotBefore != nil {
+		t.Errorf("no error, yet the not-before date is still set: %+v", got)
+	}
+	e.NotBefore = &nbf
+
 	// Enable it again (the ownership check reads the versions list).
 	e.Enabled = true
+	v.em.ResetRequestCounts()
 	if _, err := s.UpdateMetadata(ctx, e); err != nil {
 		t.Fatal(err)
 	}
+	v.assertCounts(t, "update of a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpUpdateSecret: 1})
 	got, err := s.Get(ctx, orgA, KindSecret, "smtp")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Value != "s3cret" || got.Version != created.Version {
 		t.Errorf("after enabling: value changed or new version")
+	}
+
+	// Clearing the dates and the content type writes a new version with the
+	// same value and without them.
+	e.NotBefore, e.ExpiresAt, e.ContentType = nil, nil, ""
+	v.em.ResetRequestCounts()
+	cleared, err := s.UpdateMetadata(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "update clearing fields", map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1})
+	if cleared.Version == created.Version || cleared.NotBefore != nil || cleared.ExpiresAt != nil || cleared.ContentType != "" || cleared.Value != "" {
+		t.Errorf("cleared: %+v", cleared)
+	}
+	got, err = s.Get(ctx, orgA, KindSecret, "smtp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Value != "s3cret" || got.Version != cleared.Version || got.Description != "new" || got.Tags["owner"] != "ops" {
+		t.Errorf("after clearing: %+v", got)
 	}
 }
 
@@ -736,7 +771,7 @@ func TestStoreList(t *testing.T) {
 		t.Fatalf("listed %d secrets in org A, want 30", len(list))
 	}
 	for i, e := range list {
-		if want := fmt.Sprintf("secret_%02d", i); e.Name != want || e.Scope != orgA || e.Kind != KindSecret || e.Value != "" || !e.Managed || e.Version == "" {
+		if want := fmt.Sprintf("secret_%02d", i); e.Name != want || e.Scope != orgA || e.Kind != KindSecret || e.Value != "" || !e.Managed || e.ID == "" {
 			t.Errorf("list[%d] = %+v, want %s", i, e, want)
 		}
 	}
@@ -822,4 +857,46 @@ func TestStoreAdoptByKeyVaultName(t *testing.T) {
 	if _, err := s.GetByKeyVaultName(ctx, "bad_name"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("invalid Key Vault name: %v", err)
 	}
+}
+
+// A disabled secret cannot be read, yet it can be found, rotated, described
+// and deleted: the ownership check reads its tags from the versions list.
+func TestStoreDisabledSecret(t *testing.T) {
+	v := newTestVault(t, emulator.Options{})
+	s := v.store(t, emulator.OfficerName, StoreOptions{})
+	ctx := testContext(t)
+	v.warm(t, s)
+
+	e := secretEntry(orgA, "smtp", "v1")
+	first := mustCreate(t, s, e)
+	e.Value, e.Enabled = "v2", false
+	second, err := s.Rotate(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Value = "v3"
+	v.em.ResetRequestCounts()
+	third, err := s.Rotate(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "rotate a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpSetSecret: 1})
+	if first.Version == second.Version || second.Version == third.Version || third.Enabled {
+		t.Fatalf("versions %s %s %s, enabled %v", first.Version, second.Version, third.Version, third.Enabled)
+	}
+	meta, err := s.GetMetadata(ctx, orgA, KindSecret, "smtp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.Version != third.Version || meta.Enabled {
+		t.Errorf("metadata: version %s enabled %v, want %s (the latest, disabled)", meta.Version, meta.Enabled, third.Version)
+	}
+	if _, err := s.Create(ctx, e); !errors.Is(err, ErrAlreadyExists) {
+		t.Errorf("create over a disabled secret: %v", err)
+	}
+	v.em.ResetRequestCounts()
+	if err := s.Delete(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "delete a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpDeleteSecret: 1})
 }

@@ -56,9 +56,11 @@ func (t ConfigType) String() string { return string(t) }
 func (t ConfigType) Sensitive() bool { return t == TypeSecret }
 
 // EncodeConfigValue checks v against the rules of t and returns the text
-// stored in Key Vault, which is v itself: int and bool values are checked,
-// not reformatted, so that what the user wrote is what config.get returns
-// and Terraform sees no diff. Messages never include the value.
+// stored in Key Vault. That is v itself, except for a secret_reference,
+// whose id is returned canonical (organization id in lower case): int, bool
+// and json values are checked, not reformatted, so that what the user wrote
+// is what config.get returns and Terraform sees no diff. Messages never
+// include the value.
 func EncodeConfigValue(t ConfigType, v string) (string, error) {
 	if len(v) > MaxValueBytes {
 		return "", invalidf("the %s value is %d bytes long: Key Vault stores at most %d bytes", t, len(v), MaxValueBytes)
@@ -84,11 +86,16 @@ func EncodeConfigValue(t ConfigType, v string) (string, error) {
 	case TypeSecretReference:
 		// ParseSecretID quotes what it was given, which is right for an id
 		// but not here: a value put in the wrong type may be a secret.
-		if _, err := ParseSecretID(v); err != nil {
+		id, err := ParseSecretID(v)
+		if err != nil {
 			return "", invalidf(`the secret_reference value is not a valid secret id: it must be "{organization id or global}/{secret name}", ` +
 				`with an organization UUID or "global" before the "/" and a secret name of 1 to 100 characters from A-Z, a-z, 0-9, '_' and '-' after it, ` +
 				`e.g. "global/smtp-password" (the id of a bifrost_secret)`)
 		}
+		// Stored in canonical form (lower-case scope), the way the layout
+		// contract spells a secret's id, so that other runtimes compare ids
+		// as strings.
+		return id.String(), nil
 	default:
 		_, err := ParseConfigType(string(t))
 		return "", err

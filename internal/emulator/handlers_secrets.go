@@ -425,7 +425,7 @@ func parsePage(r *http.Request) (pageRequest, *kvError) {
 // api-version, like the service's, so it can be followed as is.
 func (e *Emulator) nextLink(r *http.Request, path string, p pageRequest, t skipToken) *string {
 	data, _ := json.Marshal(t)
-	link := vaultBase(r) + path + "?api-version=" + url.QueryEscape(r.URL.Query().Get("api-version")) +
+	link := baseURL(r) + path + "?api-version=" + url.QueryEscape(r.URL.Query().Get("api-version")) +
 		"&$skiptoken=" + base64.RawURLEncoding.EncodeToString(data)
 	if p.maxGiven {
 		link += "&maxresults=" + strconv.Itoa(p.max)

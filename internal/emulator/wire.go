@@ -67,10 +67,8 @@ type bundleOptions struct {
 	versionless bool // list items of /secrets and /deletedsecrets
 }
 
-func vaultBase(r *http.Request) string { return baseURL(r) }
-
 func (e *Emulator) bundle(r *http.Request, vv versionView, o bundleOptions) wireBundle {
-	base := vaultBase(r)
+	base := baseURL(r)
 	id := base + "/secrets/" + vv.name
 	if !o.versionless {
 		id += "/" + vv.v.ID

@@ -126,7 +126,9 @@ func (d *configDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 // resolve answers m's question with store.ResolveConfig, the domain's config.get, and fills
 // the computed attributes. The value never reaches a log line: it is masked on the context
-// before anything else is logged.
+// before anything else is logged, whatever the type. A short plain value (an int "5") may
+// then mask unrelated characters of later lines; a garbled debug line is the price of never
+// having to decide which values are secret.
 func (m *configLookupModel) resolve(ctx context.Context, c *providerClient) diag.Diagnostics {
 	scope, diags := c.resolveScope(m.OrganizationID, path.Root("organization_id"))
 	if diags.HasError() {

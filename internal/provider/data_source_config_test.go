@@ -131,7 +131,7 @@ data "bifrost_config" "c" {
   fallback_to_global = false
 }
 `, dsOrgC)),
-				ExpectError: dsErr("Entry not found", `no config with key "api_key" in organization `+dsOrgC,
+				ExpectError: dsErr("Entry not found", `config "api_key" in organization `+dsOrgC,
 					"fallback_to_global is off", `Add it with a bifrost_config resource: key = "api_key", organization_id = "`+dsOrgC+`"`),
 			},
 			{

@@ -58,7 +58,8 @@ func (d *secretsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the secrets of one scope (an organization, or `global`) with their metadata, " +
-			"sorted by name. Values are never listed; read one with the `bifrost_secret` data source or ephemeral resource.",
+			"sorted by name. Values are never listed; read one with the `bifrost_secret` data source or ephemeral resource, " +
+			"which also report its current version (Key Vault's list does not).",
 		Attributes: map[string]schema.Attribute{
 			"organization_id": schema.StringAttribute{
 				Optional: true,

@@ -24,7 +24,7 @@ func TestAccEphemeralConfig_echo(t *testing.T) {
 			{
 				// fallback_to_global = false: A has no db_password of its own, so this fails, naming the
 				// key and the scope.
-				Config: v.config(fmt.Sprintf(`
+				Config: dsEchoConfig(v, fmt.Sprintf(`
 ephemeral "bifrost_config" "x" {
   organization_id    = %q
   key                = "db_password"
@@ -35,10 +35,10 @@ provider "echo" {
 }
 resource "echo" "test" {}
 `, dsOrgA)),
-				ExpectError: dsErr("Entry not found", `no config with key "db_password" in organization `+dsOrgA, "fallback_to_global is off"),
+				ExpectError: dsErr("Entry not found", `config "db_password" in organization `+dsOrgA, "fallback_to_global is off", "Add it with a bifrost_config resource"),
 			},
 			{
-				Config: v.config(fmt.Sprintf(`
+				Config: dsEchoConfig(v, fmt.Sprintf(`
 ephemeral "bifrost_config" "ref" {
   organization_id = %q
   key             = "stripe_key"

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,6 +12,23 @@ import (
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
+
+// dsEchoConfig is v.config(body) with the echo provider added to the terraform block's
+// required_providers. providerBlock pins bifrost to the address terraform-plugin-testing
+// serves it at (OpenTofu's default registry differs); a configuration with a terraform block
+// gets no required_providers from the test framework, and a module may have only one such
+// block, so echo is pinned in the same one.
+func dsEchoConfig(v *accVault, body string) string {
+	cfg := v.config(body)
+	loc := dsRequiredProviders.FindStringIndex(cfg)
+	if loc == nil {
+		// No terraform block: the test framework pins every provider itself.
+		return cfg
+	}
+	return cfg[:loc[1]] + "\n    echo = { source = \"registry.terraform.io/hashicorp/echo\" }" + cfg[loc[1]:]
+}
+
+var dsRequiredProviders = regexp.MustCompile(`required_providers\s*\{`)
 
 // dsOnlyEchoHolds asserts what an ephemeral test may find in the state: the echo resource
 // (which exists to show the ephemeral value to the test, so it holds it by design) and
@@ -38,7 +56,7 @@ func TestAccEphemeralSecret_echo(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProvidersWithEcho,
 		Steps: []resource.TestStep{
 			{
-				Config: v.config(fmt.Sprintf(`
+				Config: dsEchoConfig(v, fmt.Sprintf(`
 ephemeral "bifrost_secret" "x" {
   organization_id = %q
   name            = "smtp-password"
@@ -69,7 +87,7 @@ resource "echo" "test" {}
 func TestAccEphemeral_errors(t *testing.T) {
 	v := newAccVault(t)
 	step := func(body string, want string, more ...string) resource.TestStep {
-		return resource.TestStep{Config: v.config(body), ExpectError: dsErr(append([]string{want}, more...)...)}
+		return resource.TestStep{Config: dsEchoConfig(v, body), ExpectError: dsErr(append([]string{want}, more...)...)}
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -99,7 +117,7 @@ provider "echo" {
   data = ephemeral.bifrost_config.x.value
 }
 resource "echo" "test" {}
-`, dsOrgA), "Entry not found", `no config with key "smtp_host" in organization `+dsOrgA+" or in the global scope"),
+`, dsOrgA), "Entry not found", `config "smtp_host" in organization `+dsOrgA, "or in the global scope", "Add it with a bifrost_config resource"),
 			step(`
 ephemeral "bifrost_secret" "x" {
   organization_id = "global"

@@ -158,7 +158,8 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 	var diags diag.Diagnostics
 	str := map[string]string{}
 	boolean := map[string]bool{}
-	set := map[string]bool{} // the attribute was given, in the block or the environment
+	set := map[string]bool{}     // the attribute was given, in the block or the environment
+	inBlock := map[string]bool{} // the attribute was given in the provider block
 	for _, s := range providerSettings {
 		attr := path.Root(s.name)
 		switch v := s.value(&cfg).(type) {
@@ -169,7 +170,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 				continue
 			}
 			if !v.IsNull() {
-				str[s.name], set[s.name] = v.ValueString(), true
+				str[s.name], set[s.name], inBlock[s.name] = v.ValueString(), true, true
 				continue
 			}
 			for _, e := range s.env {
@@ -189,7 +190,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 				continue
 			}
 			if !v.IsNull() {
-				boolean[s.name], set[s.name] = v.ValueBool(), true
+				boolean[s.name], set[s.name], inBlock[s.name] = v.ValueBool(), true, true
 				continue
 			}
 			for _, e := range s.env {
@@ -295,12 +296,12 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 			diags.AddAttributeError(path.Root("oidc_request_token"), "Missing oidc_request_token",
 				"oidc_request_url needs oidc_request_token (ACTIONS_ID_TOKEN_REQUEST_TOKEN in GitHub Actions).")
 		}
-	} else if r.OIDCToken != "" || r.OIDCTokenFilePath != "" || r.OIDCRequestURL != "" {
-		if r.ClientSecret == "" && r.ClientCertificatePath == "" && !r.UseMSI && !r.UseCLI {
-			// An OIDC token source without use_oidc is almost always a forgotten switch.
-			diags.AddAttributeError(path.Root("use_oidc"), "OIDC token given without use_oidc",
-				"An OIDC token source is set; set use_oidc = true (or ARM_USE_OIDC=true) to authenticate with it.")
-		}
+	} else if len(methods) == 0 && (inBlock["oidc_token"] || inBlock["oidc_token_file_path"] || inBlock["oidc_request_url"]) {
+		// An OIDC token source written in the provider block without use_oidc is a forgotten
+		// switch. The same variables in the environment are not: CI runners and AKS set them
+		// whether or not this provider should use them.
+		diags.AddAttributeError(path.Root("use_oidc"), "OIDC token given without use_oidc",
+			"An OIDC token source is set in the provider block; set use_oidc = true (or ARM_USE_OIDC=true) to authenticate with it.")
 	}
 	if r.ClientCertificatePassword != "" && r.ClientCertificatePath == "" {
 		diags.AddAttributeError(path.Root("client_certificate_password"), "Certificate password without a certificate",

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -131,18 +134,60 @@ func (c cfgAccJSONFreeOf) scan(what string, v any) error {
 	}
 	for i, secret := range c {
 		if strings.Contains(string(b), secret) {
-			return fmt.Errorf("the %s contains write-only value #%d", what, i+1)
+			return fmt.Errorf("the %s contains write-only value #%d at %s", what, i+1, cfgAccWhere(b, secret))
 		}
 	}
 	return nil
+}
+
+// cfgAccWhere returns the JSON path of the first string in doc that contains secret.
+func cfgAccWhere(doc []byte, secret string) string {
+	var x any
+	_ = json.Unmarshal(doc, &x)
+	var walk func(v any, p string) string
+	walk = func(v any, p string) string {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				if r := walk(e, p+"."+k); r != "" {
+					return r
+				}
+			}
+		case []any:
+			for i, e := range t {
+				if r := walk(e, fmt.Sprintf("%s[%d]", p, i)); r != "" {
+					return r
+				}
+			}
+		case string:
+			if strings.Contains(t, secret) {
+				return p
+			}
+		}
+		return ""
+	}
+	return walk(x, "$")
 }
 
 func (c cfgAccJSONFreeOf) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = c.scan("state", req.State)
 }
 
+// CheckPlan scans everything in the plan but its copy of the configuration, which holds the
+// test's literal value_wo as written (a real configuration takes it from an ephemeral source).
 func (c cfgAccJSONFreeOf) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = c.scan("plan", req.Plan)
+	b, err := json.Marshal(req.Plan)
+	if err != nil {
+		resp.Error = fmt.Errorf("marshalling the plan: %w", err)
+		return
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(b, &plan); err != nil {
+		resp.Error = fmt.Errorf("reading the plan: %w", err)
+		return
+	}
+	delete(plan, "configuration")
+	resp.Error = c.scan("plan", plan)
 }
 
 // cfgAccCheckSoftDeleted is a CheckDestroy: each named config is gone from the live list but
@@ -283,6 +328,10 @@ func TestAccConfig_types(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(str, plancheck.ResourceActionUpdate),
 						plancheck.ExpectUnknownValue(str, tfjsonpath.New("version")),
+						// What does not change with a new version stays known.
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(cfgAccOrg, "default_region"))),
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("key_vault_secret_id"), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("id"), knownvalue.StringExact(cfgAccOrg+"/default_region")),
 						plancheck.ExpectResourceAction("bifrost_config.int", plancheck.ResourceActionNoop),
 					},
 				},
@@ -303,6 +352,8 @@ func TestAccConfig_types(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(str, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(str, tfjsonpath.New("version"), knownvalue.StringRegexp(cfgAccVersionRe)),
+						// created_at is the current version's creation time: unchanged by a PATCH.
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("created_at"), knownvalue.NotNull()),
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -411,6 +462,14 @@ func TestAccConfig_import(t *testing.T) {
 			importBlockStep("bifrost_config.webhook", cfgAccOrg+"/webhook_signing_key"),
 			importBlockStep("bifrost_config.psa", cfgAccOrg+"/psa_api_token"),
 			{
+				// A key that does not exist in the scope cannot be imported.
+				Config:        cfg,
+				ResourceName:  "bifrost_config.region",
+				ImportState:   true,
+				ImportStateId: cfgAccOrgB + "/default_region",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+			{
 				Config:        cfg,
 				ResourceName:  "bifrost_config.region",
 				ImportState:   true,
@@ -444,6 +503,13 @@ resource "bifrost_config" "webhook" {
   key             = "webhook_signing_key"
   type            = "secret"
   value           = "whsec-drift-0001"
+
+  timeouts {
+    create = "2m"
+    read   = "1m"
+    update = "2m"
+    delete = "2m"
+  }
 }
 `, cfgAccOrg))
 }
@@ -837,7 +903,7 @@ resource "bifrost_config" "stripe" {
 			{
 				Config: v.config(body),
 				ExpectError: regexp.MustCompile(`(?s)Entry already exists.*import.*` +
-					regexp.QuoteMeta(`id = "`+cfgAccOrg+"/"+key+`"`)),
+					`id\s+=\s+` + regexp.QuoteMeta(`"`+cfgAccOrg+"/"+key+`"`)),
 			},
 			{
 				// The way out the error names: an import block adopts it, then apply
@@ -1036,4 +1102,269 @@ resource "bifrost_config" "region" {
 	if _, err := v.store().GetMetadata(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, "default_region"); !errors.Is(err, bifrost.ErrNotFound) {
 		t.Errorf("after the refused create, want no config in Key Vault, got %v", err)
 	}
+}
+
+func TestAccConfig_emptyString(t *testing.T) {
+	v := newAccVault(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				// An empty string is a valid string config (config.get returns "").
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "suffix" {
+  organization_id = %q
+  key             = "ticket_suffix"
+  type            = "string"
+  value           = ""
+}
+`, cfgAccOrg)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed("bifrost_config.suffix", cfgAccOrg, "ticket_suffix"),
+					resource.TestCheckResourceAttr("bifrost_config.suffix", "value", ""),
+					cfgAccStored(t, v, cfgAccOrg, "ticket_suffix", bifrost.TypeString, ""),
+				),
+			},
+		},
+	})
+}
+
+func TestAccConfig_scopeSpelling(t *testing.T) {
+	v := newAccVault(t)
+	upper := strings.ToUpper(cfgAccOrg)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				// An organization id in upper case names the same scope: stored lower-case,
+				// kept as written in organization_id, and no diff afterwards.
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %[1]q
+  key             = "default_region"
+  type            = "string"
+  value           = "westeurope"
+}
+`, upper)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("bifrost_config.region", "organization_id", upper),
+					resource.TestCheckResourceAttr("bifrost_config.region", "id", cfgAccOrg+"/default_region"),
+					resource.TestCheckResourceAttr("bifrost_config.region", "key_vault_secret_name", cfgAccKVName(cfgAccOrg, "default_region")),
+					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccConfig_secretIDSpelling(t *testing.T) {
+	v := newAccVault(t)
+	upper := strings.ToUpper(cfgAccOrg)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				// secret_id accepts the organization UUID in any case (like organization_id);
+				// written as a literal in upper case, the plan must be empty after apply.
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_secret" "psa" {
+  organization_id = %[1]q
+  name            = "psa-api-token"
+  value           = "psa-token-spelling-0001"
+}
+
+resource "bifrost_config" "psa" {
+  organization_id = %[1]q
+  key             = "psa_api_token"
+  type            = "secret_reference"
+  secret_id       = "%[2]s/psa-api-token"
+  depends_on      = [bifrost_secret.psa]
+}
+`, cfgAccOrg, upper)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccStored(t, v, cfgAccOrg, "psa_api_token", bifrost.TypeSecretReference, cfgAccOrg+"/psa-api-token"),
+				),
+			},
+		},
+	})
+}
+
+func cfgAccReplaceConfig(v *accVault, scope, key string) string {
+	return v.config(fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %q
+  key             = %q
+  type            = "string"
+  value           = "westeurope"
+}
+`, scope, key))
+}
+
+func TestAccConfig_replace(t *testing.T) {
+	v := newAccVault(t)
+	name := "bifrost_config.region"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, cfgAccOrgB, "region"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfgAccReplaceConfig(v, cfgAccOrg, "default_region"),
+				Check:  cfgAccComputed(name, cfgAccOrg, "default_region"),
+			},
+			{
+				// A new key is a new config: the old one is soft-deleted.
+				Config: cfgAccReplaceConfig(v, cfgAccOrg, "region"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(name, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringExact(cfgAccOrg+"/region")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed(name, cfgAccOrg, "region"),
+					cfgAccStored(t, v, cfgAccOrg, "region", bifrost.TypeString, "westeurope"),
+					cfgAccCheckSoftDeleted(t, v, cfgAccOrg, "default_region"),
+				),
+			},
+			{
+				// Another organization is another config too.
+				Config: cfgAccReplaceConfig(v, cfgAccOrgB, "region"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(name, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed(name, cfgAccOrgB, "region"),
+					cfgAccStored(t, v, cfgAccOrgB, "region", bifrost.TypeString, "westeurope"),
+					cfgAccCheckSoftDeleted(t, v, cfgAccOrg, "region"),
+				),
+			},
+			{
+				// Changing the type rewrites the value in place with the new type tag.
+				Config: v.config(fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %q
+  key             = "region"
+  type            = "json"
+  value           = jsonencode(["westeurope", "northeurope"])
+}
+`, cfgAccOrgB)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: cfgAccStored(t, v, cfgAccOrgB, "region", bifrost.TypeJSON, `["westeurope","northeurope"]`),
+			},
+		},
+	})
+}
+
+func TestAccConfig_softDeleted(t *testing.T) {
+	v := newAccVault(t)
+	const key = "default_region"
+	ctx := cfgAccCtx(t)
+	if _, err := v.store().Create(ctx, bifrost.Entry{
+		Scope: cfgAccOrg, Kind: bifrost.KindConfig, Name: key, Type: bifrost.TypeString, Value: "eastus", Enabled: true,
+	}); err != nil {
+		t.Fatalf("seeding the config: %v", err)
+	}
+	if err := v.store().Delete(ctx, bifrost.Entry{Scope: cfgAccOrg, Kind: bifrost.KindConfig, Name: key}); err != nil {
+		t.Fatalf("soft-deleting the config: %v", err)
+	}
+	body := fmt.Sprintf(`
+resource "bifrost_config" "region" {
+  organization_id = %q
+  key             = %q
+  type            = "string"
+  value           = "westeurope"
+}
+`, cfgAccOrg, key)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      v.config(body, "recover_soft_deleted = false"),
+				ExpectError: regexp.MustCompile(`(?s)Entry is soft-deleted.*recover_soft_deleted\s+=\s+true.*purge`),
+			},
+			{
+				// By default the soft-deleted secret is recovered and gets the declared value.
+				Config: v.config(body),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccComputed("bifrost_config.region", cfgAccOrg, key),
+					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeString, "westeurope"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccConfig_disabledOutOfBand(t *testing.T) {
+	v := newAccVault(t)
+	cfg := cfgAccDriftConfig(v)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// Someone disables the config's Key Vault secret (config.get then fails). A config
+				// has no enabled attribute; the next plan must not fail on refresh but plan to
+				// write the declared value again, which re-enables it.
+				PreConfig: func() {
+					enabled := false
+					_, err := v.kvClient().UpdateSecretProperties(cfgAccCtx(t), cfgAccKVName(cfgAccOrg, "default_region"), "",
+						cfgAccDisable(&enabled), nil)
+					if err != nil {
+						t.Fatalf("disabling out of band: %v", err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("bifrost_config.region", plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+			},
+		},
+	})
+}
+
+func cfgAccDisable(enabled *bool) azsecrets.UpdateSecretPropertiesParameters {
+	return azsecrets.UpdateSecretPropertiesParameters{SecretAttributes: &azsecrets.SecretAttributes{Enabled: enabled}}
+}
+
+// TestAccConfig_example applies the documented example, so that it stays valid and true.
+func TestAccConfig_example(t *testing.T) {
+	v := newAccVault(t)
+	example, err := os.ReadFile("../../examples/resources/bifrost_config/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.store().Create(cfgAccCtx(t), bifrost.Entry{
+		Scope: bifrost.GlobalScope, Kind: bifrost.KindSecret, Name: "smtp-password", Value: "smtp-example-0001", Enabled: true,
+	}); err != nil {
+		t.Fatalf("seeding global/smtp-password: %v", err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(string(example)),
+				ConfigVariables: config.Variables{
+					"psa_token":      config.StringVariable("psa-example-0001"),
+					"stripe_api_key": config.StringVariable("sk-example-0001"),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					cfgAccStored(t, v, cfgAccOrg, "billing_api_token", bifrost.TypeSecretReference, cfgAccOrg+"/psa-api-token"),
+					cfgAccStored(t, v, cfgAccOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
+					cfgAccStored(t, v, cfgAccOrg, "stripe_api_key", bifrost.TypeSecret, "sk-example-0001"),
+					cfgAccStored(t, v, cfgAccOrg, "escalation_policy", bifrost.TypeJSON, `{"after_minutes":30,"levels":["tier1","tier2","on-call"]}`),
+					cfgAccStored(t, v, bifrost.GlobalScope, "support_email", bifrost.TypeString, "support@example.com"),
+				),
+			},
+		},
+	})
 }
