@@ -143,13 +143,13 @@ func (m *configLookupModel) resolve(ctx context.Context, c *providerClient) diag
 		diags.Append(c.storeDiagnostic(fmt.Sprintf("reading config %q", key), err))
 		return diags
 	}
-	ctx = lookupMask(ctx, res.Value)
+	ctx = maskValue(ctx, res.Value)
 
 	m.ID = types.StringValue(fmt.Sprintf("%s/%s", res.ResolvedScope, key))
 	m.Type = types.StringValue(string(res.Config.Type))
 	m.Value = types.StringValue(res.Value)
 	m.ResolvedScope = types.StringValue(string(res.ResolvedScope))
-	m.Description = lookupString(res.Config.Description)
+	m.Description = optionalString(res.Config.Description)
 	m.SecretID = types.StringNull()
 	if res.Secret != nil {
 		m.SecretID = types.StringValue(res.Secret.SecretID().String())

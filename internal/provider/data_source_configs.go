@@ -117,7 +117,7 @@ func (d *configsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		data.Configs = append(data.Configs, configListItem{
 			Key:                types.StringValue(e.Name),
 			Type:               types.StringValue(string(e.Type)),
-			Description:        lookupString(e.Description),
+			Description:        optionalString(e.Description),
 			KeyVaultSecretName: types.StringValue(e.KeyVaultName),
 			UpdatedAt:          lookupTime(&e.UpdatedAt),
 		})

@@ -161,21 +161,21 @@ func (m *secretLookupModel) read(ctx context.Context, c *providerClient) diag.Di
 		diags.Append(c.storeDiagnostic(fmt.Sprintf("reading secret %q", name), err))
 		return diags
 	}
-	ctx = lookupMask(ctx, e.Value)
+	ctx = maskValue(ctx, e.Value)
 
 	tags, d := lookupTags(ctx, e.Tags)
 	diags.Append(d...)
 	m.ID = types.StringValue(bifrost.SecretID{Scope: scope, Name: name}.String())
 	m.Value = types.StringValue(e.Value)
-	m.ContentType = lookupString(e.ContentType)
-	m.Description = lookupString(e.Description)
+	m.ContentType = optionalString(e.ContentType)
+	m.Description = optionalString(e.Description)
 	m.Enabled = types.BoolValue(e.Enabled)
 	m.NotBefore = lookupTime(e.NotBefore)
 	m.ExpiresAt = lookupTime(e.ExpiresAt)
 	m.Tags = tags
-	m.Version = lookupString(e.Version)
-	m.KeyVaultSecretName = lookupString(e.KeyVaultName)
-	m.KeyVaultSecretID = lookupString(e.ID)
+	m.Version = optionalString(e.Version)
+	m.KeyVaultSecretName = optionalString(e.KeyVaultName)
+	m.KeyVaultSecretID = optionalString(e.ID)
 	m.CreatedAt = lookupTime(&e.CreatedAt)
 	m.UpdatedAt = lookupTime(&e.UpdatedAt)
 	tflog.Debug(ctx, "read bifrost secret", map[string]any{

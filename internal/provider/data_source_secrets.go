@@ -128,8 +128,8 @@ func (d *secretsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		data.Secrets = append(data.Secrets, secretListItem{
 			Name:               types.StringValue(e.Name),
 			ID:                 types.StringValue(e.SecretID().String()),
-			ContentType:        lookupString(e.ContentType),
-			Description:        lookupString(e.Description),
+			ContentType:        optionalString(e.ContentType),
+			Description:        optionalString(e.Description),
 			Enabled:            types.BoolValue(e.Enabled),
 			Tags:               tags,
 			KeyVaultSecretName: types.StringValue(e.KeyVaultName),

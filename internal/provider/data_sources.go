@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // dataSources lists the provider's data sources.
@@ -39,25 +38,6 @@ const lookupTimeoutDefault = 5 * time.Minute
 // lookupTimeoutDescription documents the timeouts block of every data source and ephemeral resource.
 const lookupTimeoutDescription = "How long to wait for Key Vault, as a [duration](https://pkg.go.dev/time#ParseDuration) " +
 	"such as `\"30s\"` or `\"2m\"`. Default `\"5m\"`. Key Vault throttling (429) is retried within this time."
-
-// lookupMask makes every later tflog call on ctx hide value, both in messages and in fields.
-// Empty values are skipped: masking "" would mangle every log line.
-func lookupMask(ctx context.Context, value string) context.Context {
-	if value == "" {
-		return ctx
-	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, value)
-	return tflog.MaskMessageStrings(ctx, value)
-}
-
-// lookupString maps "unset" (empty) to null, so that a missing description or content type
-// reads as null rather than as an empty string a configuration could mistake for a value.
-func lookupString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
 
 // lookupTime formats a Key Vault timestamp as RFC 3339 in UTC; nil and the zero time are null.
 func lookupTime(t *time.Time) types.String {

@@ -292,6 +292,12 @@ func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 	kvName := state.KeyVaultSecretName.ValueString()
 	got, err := r.client.store.GetByKeyVaultName(ctx, kvName)
+	disabled := errors.Is(err, bifrost.ErrDisabled)
+	if disabled {
+		// Configs are always written enabled; one disabled out of band hides its value, so
+		// read the metadata and plan to write the declared value (enabled) again.
+		got, err = r.client.store.GetMetadataByKeyVaultName(ctx, kvName)
+	}
 	switch {
 	case errors.Is(err, bifrost.ErrNotFound):
 		tflog.Warn(ctx, "config not found in Key Vault; removing it from state", map[string]any{"key_vault_secret_name": kvName})
@@ -310,10 +316,14 @@ func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, res
 		state.Type = types.StringValue(string(got.Type))
 		state.Description = optionalString(got.Description)
 	}
-	if got.Type == bifrost.TypeSecretReference {
-		state.SecretID = types.StringValue(got.Value)
+	switch {
+	case disabled:
+		tflog.Warn(ctx, "config is disabled in Key Vault; planning to write it again, enabled")
+		state.SecretID, state.Value, state.ValueWOVersion = types.StringNull(), types.StringNull(), types.Int64Null()
+	case got.Type == bifrost.TypeSecretReference:
+		state.SecretID = keepSecretIDSpelling(state.SecretID, got.Value)
 		state.Value = types.StringNull()
-	} else {
+	default:
 		state.SecretID = types.StringNull()
 		if !state.Value.IsNull() || (importing && state.ValueWOVersion.IsNull()) {
 			state.Value = types.StringValue(got.Value)
@@ -460,4 +470,13 @@ func setConfigComputed(m *configResourceModel, e *bifrost.Entry) {
 	m.KeyVaultSecretID = types.StringValue(e.ID)
 	m.CreatedAt = timeString(e.CreatedAt)
 	m.UpdatedAt = timeString(e.UpdatedAt)
+}
+
+// keepSecretIDSpelling keeps secret_id as the user wrote it (an organization UUID in any case)
+// when it names the secret Key Vault stores, in canonical form, for this reference.
+func keepSecretIDSpelling(prior types.String, stored string) types.String {
+	if p, err := bifrost.ParseSecretID(prior.ValueString()); err == nil && p.String() == stored {
+		return prior
+	}
+	return types.StringValue(stored)
 }

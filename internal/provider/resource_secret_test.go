@@ -487,3 +487,36 @@ func TestAccProvider_authErrors(t *testing.T) {
 		},
 	})
 }
+
+// An ephemeral read of one secret feeds another's write-only value: the value crosses
+// from Key Vault to Key Vault without touching plan or state.
+func TestAccSecret_writeOnlyFromEphemeral(t *testing.T) {
+	v := newAccVault(t)
+	scope := bifrost.Scope(testOrg)
+	if _, err := v.store().Create(context.Background(), bifrost.Entry{Scope: bifrost.GlobalScope, Kind: bifrost.KindSecret, Name: "source", Value: "copied-through-ephemeral", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{{
+			Config: v.config(fmt.Sprintf(`
+ephemeral "bifrost_secret" "source" {
+  organization_id = "global"
+  name            = "source"
+}
+
+resource "bifrost_secret" "copy" {
+  organization_id  = %q
+  name             = "copy"
+  value_wo         = ephemeral.bifrost_secret.source.value
+  value_wo_version = 1
+}
+`, testOrg)),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkStateFree("copied-through-ephemeral"),
+				v.checkVaultValue(scope, bifrost.KindSecret, "copy", "copied-through-ephemeral"),
+			),
+		}},
+	})
+}
