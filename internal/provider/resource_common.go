@@ -189,17 +189,17 @@ func readImportMark(ctx context.Context, p privateState, diags *diag.Diagnostics
 
 // importEntry sets the state an import starts from. `{scope}/{name}` names a Bifrost entry; for
 // bifrost_secret, an https URL adopts any Key Vault secret, which keeps its physical name.
-func importEntry(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, kind bifrost.Kind, nameAttr string) {
-	if strings.HasPrefix(req.ID, "https://") && kind == bifrost.KindSecret {
-		kvName, err := adoptionTarget(req.ID)
+func importEntry(ctx context.Context, importID string, resp *resource.ImportStateResponse, kind bifrost.Kind, nameAttr string) {
+	if strings.HasPrefix(importID, "https://") && kind == bifrost.KindSecret {
+		kvName, err := adoptionTarget(importID)
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid import id", err.Error()+". Import a Bifrost entry by `{scope}/{name}`, or adopt a Key Vault secret by its URL.")
 			return
 		}
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key_vault_secret_name"), kvName)...)
 	} else {
-		id, err := bifrost.ParseSecretID(req.ID)
+		id, err := bifrost.ParseSecretID(importID)
 		if err == nil {
 			err = bifrost.ValidateName(kind, id.Name)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -24,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*configResource)(nil)
 	_ resource.ResourceWithImportState    = (*configResource)(nil)
+	_ resource.ResourceWithIdentity       = (*configResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*configResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*configResource)(nil)
 )
@@ -54,6 +56,12 @@ type configResourceModel struct {
 
 func (r *configResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_config"
+	// An adopted Key Vault secret gets its Bifrost name, and so its identity, on its first apply.
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+func (r *configResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = entryIdentitySchema("key", "The config key.")
 }
 
 func configTypeNames() []string {
@@ -274,6 +282,7 @@ func (r *configResource) Create(ctx context.Context, req resource.CreateRequest,
 	setConfigComputed(&plan, created)
 	resp.Diagnostics.Append(rememberWrittenVersion(ctx, resp.Private, plan.ValueWOVersion, created.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "key", bifrost.Scope(strings.ToLower(plan.OrganizationID.ValueString())), plan.Key.ValueString())...)
 }
 
 func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -302,6 +311,9 @@ func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, res
 	case errors.Is(err, bifrost.ErrNotFound):
 		tflog.Warn(ctx, "config not found in Key Vault; removing it from state", map[string]any{"key_vault_secret_name": kvName})
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity even for an object that is gone (an import of a
+		// missing entry must fail with the CLI's own "non-existent" message).
+		resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "key", bifrost.Scope(strings.ToLower(state.OrganizationID.ValueString())), state.Key.ValueString())...)
 		return
 	case err != nil:
 		resp.Diagnostics.Append(r.client.storeDiagnostic("reading the config", err))
@@ -340,6 +352,7 @@ func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportKey, nil)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "key", bifrost.Scope(strings.ToLower(state.OrganizationID.ValueString())), state.Key.ValueString())...)
 }
 
 func (r *configResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -383,6 +396,7 @@ func (r *configResource) Update(ctx context.Context, req resource.UpdateRequest,
 	setConfigComputed(&plan, updated)
 	resp.Diagnostics.Append(rememberWrittenVersion(ctx, resp.Private, plan.ValueWOVersion, updated.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "key", bifrost.Scope(strings.ToLower(plan.OrganizationID.ValueString())), plan.Key.ValueString())...)
 }
 
 func (r *configResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -411,7 +425,13 @@ func (r *configResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState takes `{scope}/{key}`.
 func (r *configResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importEntry(ctx, req, resp, bifrost.KindConfig, "key")
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var diags diag.Diagnostics
+		id, diags = importIDFromIdentity(ctx, req.Identity, "key")
+		resp.Diagnostics.Append(diags...)
+	}
+	importEntry(ctx, id, resp, bifrost.KindConfig, "key")
 }
 
 // entryFrom builds the domain entry the plan describes. A secret_reference stores the

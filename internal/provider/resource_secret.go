@@ -30,6 +30,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure        = (*secretResource)(nil)
 	_ resource.ResourceWithImportState      = (*secretResource)(nil)
+	_ resource.ResourceWithIdentity         = (*secretResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*secretResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*secretResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*secretResource)(nil)
@@ -64,6 +65,12 @@ type secretResourceModel struct {
 
 func (r *secretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_secret"
+	// An adopted Key Vault secret gets its Bifrost name, and so its identity, on its first apply.
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+func (r *secretResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = entryIdentitySchema("name", "The secret name.")
 }
 
 func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -244,6 +251,7 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 	r.setComputed(&plan, created)
 	resp.Diagnostics.Append(rememberWrittenVersion(ctx, resp.Private, plan.ValueWOVersion, created.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "name", bifrost.Scope(strings.ToLower(plan.OrganizationID.ValueString())), plan.Name.ValueString())...)
 }
 
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -273,6 +281,9 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// Deleted out of band (or soft-deleted): let the plan show it as to be created again.
 		tflog.Warn(ctx, "secret not found in Key Vault; removing it from state", map[string]any{"key_vault_secret_name": kvName})
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity even for an object that is gone (an import of a
+		// missing entry must fail with the CLI's own "non-existent" message).
+		resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "name", bifrost.Scope(strings.ToLower(state.OrganizationID.ValueString())), state.Name.ValueString())...)
 		return
 	case err != nil:
 		resp.Diagnostics.Append(r.client.storeDiagnostic("reading the secret", err))
@@ -307,6 +318,7 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportKey, nil)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "name", bifrost.Scope(strings.ToLower(state.OrganizationID.ValueString())), state.Name.ValueString())...)
 }
 
 func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -349,6 +361,7 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	r.setComputed(&plan, updated)
 	resp.Diagnostics.Append(rememberWrittenVersion(ctx, resp.Private, plan.ValueWOVersion, updated.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setEntryIdentity(ctx, resp.Identity, "name", bifrost.Scope(strings.ToLower(plan.OrganizationID.ValueString())), plan.Name.ValueString())...)
 }
 
 func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -377,7 +390,13 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState takes `{scope}/{name}`, or the URL of any Key Vault secret to adopt it.
 func (r *secretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importEntry(ctx, req, resp, bifrost.KindSecret, "name")
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var diags diag.Diagnostics
+		id, diags = importIDFromIdentity(ctx, req.Identity, "name")
+		resp.Diagnostics.Append(diags...)
+	}
+	importEntry(ctx, id, resp, bifrost.KindSecret, "name")
 }
 
 // entryFrom builds the domain entry the plan describes; the value comes from value or,

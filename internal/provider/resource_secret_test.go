@@ -520,3 +520,30 @@ resource "bifrost_secret" "copy" {
 		}},
 	})
 }
+
+// Import by resource identity (an import block with `identity = {...}`), on CLIs that have it.
+func TestAccSecret_importByIdentity(t *testing.T) {
+	v := newAccVault(t)
+	cfg := v.config(secretConfig("by-identity", "v1", ""))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("bifrost_secret.test", map[string]knownvalue.Check{
+						"organization_id": knownvalue.StringExact(testOrg),
+						"name":            knownvalue.StringExact("by-identity"),
+					}),
+				},
+			},
+			{
+				Config:          cfg,
+				ResourceName:    "bifrost_secret.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
