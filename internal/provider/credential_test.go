@@ -67,23 +67,8 @@ func TestAccProvider_clientCertificate(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-terraform {
-  required_providers {
-    bifrost = { source = "registry.terraform.io/hashicorp/bifrost" }
-  }
-}
-
-provider "bifrost" {
-  vault_url                            = %q
-  authority_host                       = %q
-  tenant_id                            = %q
-  client_id                            = %q
-  client_certificate_path              = %q
-  skip_challenge_resource_verification = true
-}
-`, v.VaultURL(), v.AuthorityHost(), v.TenantID(), clientID, certFile) + secretConfig("cert-made", "by-certificate", ""),
-			Check: v.checkVaultValue(bifrost.Scope(testOrg), bifrost.KindSecret, "cert-made", "by-certificate"),
+			Config: v.providerBlockFor(clientID, fmt.Sprintf("client_certificate_path = %q", certFile)) + secretConfig("cert-made", "by-certificate", ""),
+			Check:  v.checkVaultValue(bifrost.Scope(testOrg), bifrost.KindSecret, "cert-made", "by-certificate"),
 		}},
 	})
 }
@@ -127,24 +112,9 @@ func TestAccProvider_oidc(t *testing.T) {
 	defer ci.Close()
 
 	provider := func(lines string) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    bifrost = { source = "registry.terraform.io/hashicorp/bifrost" }
-  }
-}
-
-provider "bifrost" {
-  vault_url                            = %q
-  authority_host                       = %q
-  tenant_id                            = %q
-  client_id                            = %q
-  use_oidc                             = true
-  skip_challenge_resource_verification = true
-  %s
-}
-`, v.VaultURL(), v.AuthorityHost(), v.TenantID(), clientID, lines)
+		return v.providerBlockFor(clientID, "use_oidc = true", lines)
 	}
+
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

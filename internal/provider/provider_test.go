@@ -89,6 +89,12 @@ func newAccVault(t *testing.T, opts ...func(*emulator.Options)) *accVault {
 // (an emulator principal name: "officer", "reader", "nobody"); extra lines go inside the block.
 func (v *accVault) providerBlock(principal string, extra ...string) string {
 	p := v.Principal(principal)
+	return v.providerBlockFor(p.ClientID, append([]string{fmt.Sprintf("client_secret                        = %q", p.ClientSecret)}, extra...)...)
+}
+
+// providerBlockFor is the provider configuration for this emulator as clientID, with the
+// credential given by lines (client_secret, client_certificate_path, use_oidc, ...).
+func (v *accVault) providerBlockFor(clientID string, lines ...string) string {
 	// The explicit source keeps OpenTofu, whose default registry differs, on the in-process
 	// provider that terraform-plugin-testing registers under registry.terraform.io.
 	return fmt.Sprintf(`
@@ -103,11 +109,10 @@ provider "bifrost" {
   authority_host                       = %q
   tenant_id                            = %q
   client_id                            = %q
-  client_secret                        = %q
   skip_challenge_resource_verification = true
   %s
 }
-`, v.VaultURL(), v.AuthorityHost(), v.TenantID(), p.ClientID, p.ClientSecret, strings.Join(extra, "\n  "))
+`, v.VaultURL(), v.AuthorityHost(), v.TenantID(), clientID, strings.Join(lines, "\n  "))
 }
 
 // config is the officer's provider block followed by body.
