@@ -189,7 +189,14 @@ func readImportMark(ctx context.Context, p privateState, diags *diag.Diagnostics
 
 // importEntry sets the state an import starts from. `{scope}/{name}` names a Bifrost entry; for
 // bifrost_secret, an https URL adopts any Key Vault secret, which keeps its physical name.
-func importEntry(ctx context.Context, importID string, resp *resource.ImportStateResponse, kind bifrost.Kind, nameAttr string) {
+// An import block may give the identity instead of an id.
+func importEntry(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, kind bifrost.Kind, nameAttr string) {
+	importID := req.ID
+	if importID == "" && req.Identity != nil {
+		var diags diag.Diagnostics
+		importID, diags = importIDFromIdentity(ctx, req.Identity, nameAttr)
+		resp.Diagnostics.Append(diags...)
+	}
 	if strings.HasPrefix(importID, "https://") && kind == bifrost.KindSecret {
 		kvName, err := adoptionTarget(importID)
 		if err != nil {

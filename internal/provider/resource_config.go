@@ -268,7 +268,7 @@ func (r *configResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	entry, ok := r.entryFrom(ctx, plan, valueWO, &resp.Diagnostics)
+	entry, ok := r.entryFrom(ctx, plan, valueWO, true, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -372,7 +372,9 @@ func (r *configResource) Update(ctx context.Context, req resource.UpdateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	entry, ok := r.entryFrom(ctx, plan, valueWO, &resp.Diagnostics)
+	newValue := !plan.Value.Equal(state.Value) || !plan.ValueWOVersion.Equal(state.ValueWOVersion) ||
+		!plan.SecretID.Equal(state.SecretID) || !plan.Type.Equal(state.Type)
+	entry, ok := r.entryFrom(ctx, plan, valueWO, newValue, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -381,8 +383,7 @@ func (r *configResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 	var updated *bifrost.Entry
 	var err error
-	if !plan.Value.Equal(state.Value) || !plan.ValueWOVersion.Equal(state.ValueWOVersion) ||
-		!plan.SecretID.Equal(state.SecretID) || !plan.Type.Equal(state.Type) {
+	if newValue {
 		tflog.Debug(ctx, "writing a new config version", map[string]any{"scope": string(entry.Scope), "key": entry.Name})
 		updated, err = r.client.store.Rotate(ctx, entry)
 	} else {
@@ -425,18 +426,13 @@ func (r *configResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState takes `{scope}/{key}`.
 func (r *configResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" && req.Identity != nil {
-		var diags diag.Diagnostics
-		id, diags = importIDFromIdentity(ctx, req.Identity, "key")
-		resp.Diagnostics.Append(diags...)
-	}
-	importEntry(ctx, id, resp, bifrost.KindConfig, "key")
+	importEntry(ctx, req, resp, bifrost.KindConfig, "key")
 }
 
 // entryFrom builds the domain entry the plan describes. A secret_reference stores the
-// secret's id, and the secret must exist: a dangling reference is refused here, at apply.
-func (r *configResource) entryFrom(ctx context.Context, plan configResourceModel, valueWO types.String, diags *diag.Diagnostics) (bifrost.Entry, bool) {
+// secret's id, and when it is written (checkReference) the secret must exist: a dangling
+// reference is refused here, at apply. A metadata-only update skips that request.
+func (r *configResource) entryFrom(ctx context.Context, plan configResourceModel, valueWO types.String, checkReference bool, diags *diag.Diagnostics) (bifrost.Entry, bool) {
 	scope, d := r.client.resolveScope(plan.OrganizationID, path.Root("organization_id"))
 	diags.Append(d...)
 	t, err := bifrost.ParseConfigType(plan.Type.ValueString())
@@ -459,16 +455,18 @@ func (r *configResource) entryFrom(ctx context.Context, plan configResourceModel
 			diags.AddAttributeError(path.Root("secret_id"), "Invalid secret reference", err.Error())
 			return bifrost.Entry{}, false
 		}
-		if _, err := r.client.store.GetMetadata(ctx, ref.Scope, bifrost.KindSecret, ref.Name); err != nil {
-			if errors.Is(err, bifrost.ErrNotFound) {
-				diags.AddAttributeError(path.Root("secret_id"), "Secret reference points at a missing secret",
-					fmt.Sprintf("The secret %q that config %q references does not exist. Create it first (a bifrost_secret with "+
-						"organization_id = %q and name = %q, and secret_id = bifrost_secret.<name>.id so Terraform orders them), or fix secret_id.",
-						ref.String(), plan.Key.ValueString(), string(ref.Scope), ref.Name))
-			} else {
-				diags.Append(r.client.storeDiagnostic("checking the referenced secret", err))
+		if checkReference {
+			if _, err := r.client.store.GetMetadata(ctx, ref.Scope, bifrost.KindSecret, ref.Name); err != nil {
+				if errors.Is(err, bifrost.ErrNotFound) {
+					diags.AddAttributeError(path.Root("secret_id"), "Secret reference points at a missing secret",
+						fmt.Sprintf("The secret %q that config %q references does not exist. Create it first (a bifrost_secret with "+
+							"organization_id = %q and name = %q, and secret_id = bifrost_secret.<name>.id so Terraform orders them), or fix secret_id.",
+							ref.String(), plan.Key.ValueString(), string(ref.Scope), ref.Name))
+				} else {
+					diags.Append(r.client.storeDiagnostic("checking the referenced secret", err))
+				}
+				return bifrost.Entry{}, false
 			}
-			return bifrost.Entry{}, false
 		}
 		value = ref.String()
 	}

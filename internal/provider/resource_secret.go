@@ -390,13 +390,7 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState takes `{scope}/{name}`, or the URL of any Key Vault secret to adopt it.
 func (r *secretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" && req.Identity != nil {
-		var diags diag.Diagnostics
-		id, diags = importIDFromIdentity(ctx, req.Identity, "name")
-		resp.Diagnostics.Append(diags...)
-	}
-	importEntry(ctx, id, resp, bifrost.KindSecret, "name")
+	importEntry(ctx, req, resp, bifrost.KindSecret, "name")
 }
 
 // entryFrom builds the domain entry the plan describes; the value comes from value or,
