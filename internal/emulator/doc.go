@@ -7,7 +7,7 @@
 // # Endpoints
 //
 // One HTTPS server (TLS only, certificate issued by a CA that [Emulator.CertPool]
-// and [Emulator.CACertFile] expose) answers three groups of paths:
+// and [Emulator.CACertFile] expose) answers four groups of paths:
 //
 //   - Key Vault secrets, any api-version: /secrets/..., /deletedsecrets/...
 //     (see DESIGN.md section 4 for the operations). Requests need a bearer
@@ -15,9 +15,13 @@
 //     Vault's 401 challenge, sent before the request body is read.
 //   - Entra ID, under {authority}/{tenant}/: v2.0/.well-known/openid-configuration,
 //     discovery/v2.0/keys (JWKS) and oauth2/v2.0/token (grant_type
-//     client_credentials with client_secret or a client_assertion signed by the
-//     key of the principal's CertificatePEM). Tokens are RS256 JWTs valid one
-//     hour of emulator time with aud "https://vault.azure.net".
+//     client_credentials with client_secret, a client_assertion signed by the
+//     key of the principal's CertificatePEM, or a federated ID token; see
+//     below). Tokens are RS256 JWTs valid one hour of emulator time with aud
+//     "https://vault.azure.net".
+//   - OIDC issuers of Options.Issuers, under /_issuers/{name}/, no token
+//     needed: .well-known/openid-configuration, .well-known/jwks, and the CI
+//     token endpoints (see below).
 //   - Management, under /_emulator/, no token needed (see below).
 //
 // # Management API
@@ -31,6 +35,11 @@
 //	PUT    /_emulator/faults  merge: fields present replace the current value, absent fields are kept
 //	GET    /_emulator/clock   {"offset_seconds": N, "now": "RFC 3339 time of the emulator clock"}
 //	PUT    /_emulator/clock   {"offset_seconds": N} or {"offset": "1h30m"} (Go duration)
+//	GET    /_emulator/issuers [{"name","url","token_lifetime_seconds","github":{"token_url","request_token","subject"},
+//	                           "azure_devops":{"oidc_request_uri","access_token","service_connections"}}, ...]
+//	POST   /_emulator/issuers/{name}/tokens  {"subject","audience","lifetime_seconds"} -> {"token"} (see MintIDToken)
+//	GET    /_emulator/principals/{name}/federated_credentials  [{"name","issuer","subject","audiences"}, ...]
+//	PUT    /_emulator/principals/{name}/federated_credentials  replace them; "issuer_name" may stand for "issuer"
 //
 // The faults document carries durations as integer milliseconds:
 //
@@ -48,6 +57,36 @@
 // endpoints. The shares are drawn independently per request, in the order
 // drop, throttle, server error.
 //
+// # Workload identity federation
+//
+// A principal with FederatedCredentials accepts, as its client assertion,
+// an ID token whose "iss" equals a credential's Issuer exactly, signed
+// (RS256) by a key of that issuer's JWKS (found through
+// {iss}/.well-known/openid-configuration, fetched over HTTPS trusting the
+// emulator's CA and the system roots, cached a minute), within its
+// exp/nbf on the emulator clock with 5 minutes of skew, with the
+// credential's subject (exact, case-sensitive) and one of its audiences
+// (default api://AzureADTokenExchange). Refusals are Entra's: AADSTS700211
+// (issuer), 700213 / 7002138 (subject; case-only difference), 700212
+// (audience), 700024 (lifetime), 7000272 (kid not in the JWKS), 700027 (bad
+// signature), all invalid_client with status 401, and AADSTS50166
+// (issuer metadata unreachable, invalid_request, 400). An assertion signed
+// by the principal's certificate is still a certificate credential; a
+// principal without federated credentials behaves as before.
+//
+// The emulator plays the issuers of Options.Issuers, each with its own key,
+// at {VaultURL}_issuers/{name} ([Emulator.IssuerURL]):
+//
+//	GET  {issuer}/token?api-version=2.0&audience=A   GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_URL
+//	     Authorization: Bearer {request token}       -> {"count": N, "value": "<jwt>"}; audience default api://AzureADTokenExchange
+//	POST {issuer}/oidctoken?api-version=7.1&serviceConnectionId=ID
+//	     Authorization: Bearer {System.AccessToken}  -> {"oidcToken": "<jwt>"}, as azidentity's AzurePipelinesCredential calls it;
+//	                                                    400 "No service connection found with identifier ID." / 401
+//
+// and [Emulator.MintIDToken] signs tokens for the file-based flows (AKS's
+// AZURE_FEDERATED_TOKEN_FILE, HCP Terraform's token file). Issuer tokens are
+// stamped with the emulator clock too.
+//
 // # Transitions
 //
 // DELETE answers at once; for DeleteDelay afterwards the name is "being
@@ -62,8 +101,10 @@
 //
 // The clock offset moves the emulator's notion of now: timestamps in
 // bundles, token issue and expiry, validation of presented tokens, transition
-// ends and scheduled purges. Client assertions are checked against the real
-// clock, since clients sign them with theirs.
+// ends and scheduled purges. Certificate-signed client assertions are
+// checked against the real clock, since clients sign them with theirs;
+// federated ID tokens against the emulator clock, which the emulated issuers
+// also use.
 //
 // # Persistence
 //

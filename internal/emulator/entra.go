@@ -10,7 +10,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"strings"
 	"time"
@@ -26,6 +25,9 @@ const vaultResource = "https://vault.azure.net"
 const tokenLifetime = time.Hour
 
 const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// assertionMethods are the algorithms of certificate-signed client assertions.
+var assertionMethods = []string{"RS256", "PS256", "ES256", "ES384", "ES512"}
 
 // tokenIssuer signs access tokens; the data plane verifies them with the
 // same key, and the JWKS endpoint publishes its public half.
@@ -112,17 +114,11 @@ func (e *Emulator) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Reque
 	})
 }
 
-func (e *Emulator) serveJWKS(w http.ResponseWriter) {
-	pub := e.issuerKey.key.PublicKey
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]any{{
-		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": e.issuerKey.kid,
-		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-	}}})
-}
+func (e *Emulator) serveJWKS(w http.ResponseWriter) { writeJSON(w, http.StatusOK, jwks(e.issuerKey)) }
 
 // serveToken is the client-credentials grant, authenticated by a client
-// secret or by a client assertion signed with the principal's certificate key.
+// secret, by a client assertion signed with the principal's certificate key,
+// or by an ID token of one of the principal's federated credentials.
 func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -161,7 +157,12 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 			writeEntraError(w, r, http.StatusBadRequest, "invalid_request", 70002, "The 'client_assertion_type' must be '"+clientAssertionType+"'.")
 			return
 		}
-		if code, msg := e.verifyAssertion(r, p, assertion); code != 0 {
+		if len(p.federatedCredentials()) > 0 && !p.signedByCertificate(assertion) {
+			if f := e.verifyFederated(r, p, assertion); f != nil {
+				writeEntraError(w, r, f.status, f.code, f.aadsts, f.msg)
+				return
+			}
+		} else if code, msg := e.verifyAssertion(r, p, assertion); code != 0 {
 			writeEntraError(w, r, http.StatusUnauthorized, "invalid_client", code, msg)
 			return
 		}
@@ -248,7 +249,7 @@ func (e *Emulator) verifyAssertion(r *http.Request, p *principal, assertion stri
 		header = t.Header
 		return p.certKey, nil
 	},
-		jwt.WithValidMethods([]string{"RS256", "PS256", "ES256", "ES384", "ES512"}),
+		jwt.WithValidMethods(assertionMethods),
 		jwt.WithExpirationRequired(),
 		jwt.WithLeeway(5*time.Minute), // Entra's clock-skew allowance; assertions use the real clock
 	)

@@ -24,6 +24,9 @@ type clockJSON struct {
 // back door, reachable only by whoever can reach the emulator).
 func (e *Emulator) serveManagement(w http.ResponseWriter, r *http.Request, segs []string) {
 	endpoint := strings.Join(segs, "/")
+	if len(segs) > 0 && (segs[0] == "issuers" || segs[0] == "principals") && e.serveFederationManagement(w, r, segs) {
+		return
+	}
 	switch r.Method + " " + strings.TrimSuffix(endpoint, "/") {
 	case "POST reset":
 		e.Reset()

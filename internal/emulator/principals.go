@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 )
 
 // Role is what a principal may do on the vault's secrets, after the two
@@ -41,7 +42,11 @@ type Principal struct {
 	// CertificatePEM, optional: PEM of a certificate whose key signs client assertions
 	// (client_assertion grant). Empty: assertions for this client are refused.
 	CertificatePEM []byte
-	Role           Role
+	// FederatedCredentials, optional: workload identity federation. A client
+	// assertion that is not signed by CertificatePEM's key is checked as an
+	// ID token of one of these issuers (see FederatedCredential).
+	FederatedCredentials []FederatedCredential
+	Role                 Role
 }
 
 // DefaultPrincipals returns one principal per role, with fixed client ids and
@@ -60,6 +65,16 @@ type principal struct {
 	objectID string           // stable "oid" claim
 	certKey  crypto.PublicKey // verifies client assertions; nil: none accepted
 	certRaw  []byte           // DER, for the x5t / x5t#S256 thumbprints
+	// federated holds the resolved federated credentials; replaced whole by
+	// SetFederatedCredentials while tokens are being requested.
+	federated atomic.Pointer[[]FederatedCredential]
+}
+
+func (p *principal) federatedCredentials() []FederatedCredential {
+	if f := p.federated.Load(); f != nil {
+		return *f
+	}
+	return nil
 }
 
 // principalSet indexes principals by client id (case-insensitive, as Entra

@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +30,9 @@ type Options struct {
 	PurgeProtection bool        // purge answers 403
 	RecoverableDays int         // default 90
 	Faults          Faults
+	// Issuers are OIDC issuers the emulator plays under /_issuers/{name}/
+	// (CI token endpoints, keys for file-based tokens); default none.
+	Issuers []Issuer
 }
 
 // Emulator is a running Key Vault + Entra ID emulator. Its methods are safe
@@ -37,6 +41,9 @@ type Emulator struct {
 	opts       Options
 	tenantID   string
 	principals *principalSet
+	issuers    map[string]*issuer // by name; nil without Options.Issuers
+	oidcOnce   sync.Once
+	oidcMeta   *oidcMetadata // fetches federated issuers' keys; made on first use
 	ca         *certAuthority
 	issuerKey  *tokenIssuer
 	store      *store
@@ -71,15 +78,25 @@ func Start(opts Options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	issuers, err := newIssuers(opts.Issuers)
+	if err != nil {
+		return nil, err
+	}
 	e := &Emulator{
 		opts:       opts,
 		tenantID:   strings.ToLower(opts.TenantID),
 		principals: principals,
+		issuers:    issuers,
 		stats:      newStats(),
 		store:      newStore(opts.RecoverableDays, opts.PurgeProtection),
 		served:     make(chan struct{}),
 	}
 	e.SetFaults(opts.Faults)
+	for _, p := range principals.byName {
+		if err := e.checkFederated(p.Name, p.FederatedCredentials); err != nil {
+			return nil, err
+		}
+	}
 	if opts.DataFile != "" {
 		if err := e.store.load(opts.DataFile); err != nil {
 			return nil, err
@@ -94,6 +111,13 @@ func Start(opts Options) (*Emulator, error) {
 	if err := e.listen(); err != nil {
 		_ = e.ca.close()
 		return nil, err
+	}
+	// Issuer URLs contain the port, known only now.
+	for _, p := range principals.byName {
+		if len(p.FederatedCredentials) > 0 {
+			resolved := e.resolveFederated(p.FederatedCredentials)
+			p.federated.Store(&resolved)
+		}
 	}
 	if opts.DataFile != "" {
 		e.persist = newPersister(opts.DataFile, e.store)
@@ -168,14 +192,21 @@ func (e *Emulator) AuthorityHost() string { return e.baseURL }
 // TenantID is the one tenant the authority serves.
 func (e *Emulator) TenantID() string { return e.tenantID }
 
-// Principal returns the configured principal with that Name; it panics when
+// Principal returns the configured principal with that Name, with its
+// current federated credentials (issuers resolved to URLs); it panics when
 // there is none, which is a bug in the calling test.
 func (e *Emulator) Principal(name string) Principal {
 	p, ok := e.principals.byName[name]
 	if !ok {
 		panic(fmt.Sprintf("emulator: no principal named %q", name))
 	}
-	return p.Principal
+	out := p.Principal
+	out.FederatedCredentials = nil
+	for _, c := range p.federatedCredentials() {
+		c.Audiences = slices.Clone(c.Audiences)
+		out.FederatedCredentials = append(out.FederatedCredentials, c)
+	}
+	return out
 }
 
 // CACertFile is the PEM file of the CA that issued the server certificate.
@@ -244,6 +275,7 @@ func (e *Emulator) Close() error {
 		}
 		e.cancelBase()
 		<-e.served
+		e.closeOIDC()
 		var errs []error
 		if e.persist != nil {
 			errs = append(errs, e.persist.close())
@@ -254,7 +286,8 @@ func (e *Emulator) Close() error {
 	return e.closeErr
 }
 
-// ServeHTTP routes a request to the data plane, management or the authority.
+// ServeHTTP routes a request to the data plane, management, the OIDC
+// issuers or the authority.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	switch segs[0] {
@@ -262,6 +295,12 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveSecrets(w, r, segs)
 	case managementSegment:
 		e.serveManagement(w, r, segs[1:])
+	case issuersSegment:
+		if e.issuers != nil { // without issuers, the path is what it always was: an unknown tenant
+			e.serveIssuer(w, r, segs[1:])
+			return
+		}
+		e.serveEntra(w, r, segs)
 	default:
 		e.serveEntra(w, r, segs)
 	}

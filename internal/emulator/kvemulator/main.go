@@ -39,6 +39,9 @@ type ready struct {
 	ClientSecret  string `json:"client_secret"`
 	CACertFile    string `json:"ca_cert_file"`
 	ManagementURL string `json:"management_url"`
+	// With -github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN for the principal above.
+	OIDCRequestURL   string `json:"oidc_request_url,omitempty"`
+	OIDCRequestToken string `json:"oidc_request_token,omitempty"`
 }
 
 // run is main without the process: it serves until ctx ends and returns the
@@ -57,14 +60,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kvemulator:", err)
 		return 1
 	}
-	officer := officerOf(opts.Principals)
-	line, _ := json.Marshal(ready{
+	officer := opts.Principals[officerIndex(opts.Principals)]
+	r := ready{
 		VaultURL: e.VaultURL(), AuthorityHost: e.AuthorityHost(), TenantID: e.TenantID(),
 		ClientID: officer.ClientID, ClientSecret: officer.ClientSecret,
 		CACertFile: e.CACertFile(), ManagementURL: e.ManagementURL(),
-	})
+	}
+	if len(opts.Issuers) > 0 {
+		r.OIDCRequestURL, r.OIDCRequestToken = e.GitHubTokenURL(githubIssuer), e.Issuer(githubIssuer).GitHub.RequestToken
+	}
+	line, _ := json.Marshal(r)
 	fmt.Fprintf(stdout, "%s\n", line)
 	printProviderBlock(stderr, e, officer)
+	if r.OIDCRequestURL != "" {
+		fmt.Fprintf(stderr, `
+GitHub Actions-style OIDC for %q (use_oidc = true instead of client_secret):
+
+  export ACTIONS_ID_TOKEN_REQUEST_URL='%s'
+  export ACTIONS_ID_TOKEN_REQUEST_TOKEN='%s'
+`, officer.Name, r.OIDCRequestURL, r.OIDCRequestToken)
+	}
 
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "kvemulator: stopping")
@@ -95,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, error) {
 	fs.Float64Var(&opts.Faults.DropShare, "drop-share", 0, "share (0..1) of data-plane requests whose connection is dropped")
 	fs.DurationVar(&opts.Faults.DeleteDelay, "delete-delay", 0, "how long a deleted secret stays \"being deleted\" (409 ObjectIsBeingDeleted)")
 	fs.DurationVar(&opts.Faults.RecoverDelay, "recover-delay", 0, "how long a recovered secret stays \"being recovered\" (409 ObjectIsBeingRecovered)")
+	githubSubject := fs.String("github-oidc", "", "play a GitHub Actions-style OIDC issuer whose ID tokens carry this `subject` (e.g. repo:org/repo:ref:refs/heads/main) and federate the printed principal with it")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -105,8 +121,16 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, error) {
 	if len(opts.Principals) == 0 {
 		opts.Principals = emulator.DefaultPrincipals()
 	}
+	if *githubSubject != "" {
+		opts.Issuers = []emulator.Issuer{{Name: githubIssuer, GitHub: &emulator.GitHubActions{Subject: *githubSubject}}}
+		p := &opts.Principals[officerIndex(opts.Principals)]
+		p.FederatedCredentials = append(p.FederatedCredentials, emulator.FederatedCredential{Name: "github-oidc", IssuerName: githubIssuer, Subject: *githubSubject})
+	}
 	return opts, nil
 }
+
+// githubIssuer is the name of the issuer -github-oidc adds.
+const githubIssuer = "github"
 
 // principalList is the repeatable -principal flag.
 type principalList []emulator.Principal
@@ -140,15 +164,15 @@ func (l *principalList) Set(s string) error {
 	return nil
 }
 
-// officerOf is the principal whose credentials are printed: the first
+// officerIndex is the principal whose credentials are printed: the first
 // officer, else the first principal.
-func officerOf(ps []emulator.Principal) emulator.Principal {
-	for _, p := range ps {
+func officerIndex(ps []emulator.Principal) int {
+	for i, p := range ps {
 		if p.Role == emulator.RoleOfficer {
-			return p
+			return i
 		}
 	}
-	return ps[0]
+	return 0
 }
 
 func printProviderBlock(w io.Writer, e *emulator.Emulator, p emulator.Principal) {
@@ -167,6 +191,6 @@ Trust the emulator's CA in the shell that runs terraform or tofu:
 
   export SSL_CERT_FILE=%s
 
-Management API (no token): %s/{reset,counts,audit,faults,clock}
+Management API (no token): %s/{reset,counts,audit,faults,clock,issuers}
 `, e.VaultURL(), e.TenantID(), p.Name, e.VaultURL(), e.TenantID(), p.ClientID, p.ClientSecret, e.AuthorityHost(), e.CACertFile(), e.ManagementURL())
 }

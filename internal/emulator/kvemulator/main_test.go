@@ -145,3 +145,25 @@ func TestPrincipalFlag(t *testing.T) {
 		t.Errorf("parsed %+v, %v", l, err)
 	}
 }
+
+func TestGitHubOIDCFlag(t *testing.T) {
+	opts, err := parseFlags([]string{"-github-oidc", "repo:contoso/infra:ref:refs/heads/main"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opts.Issuers) != 1 || opts.Issuers[0].GitHub == nil || opts.Issuers[0].GitHub.Subject != "repo:contoso/infra:ref:refs/heads/main" {
+		t.Fatalf("issuers %+v", opts.Issuers)
+	}
+	officer := opts.Principals[officerIndex(opts.Principals)]
+	if officer.Name != emulator.OfficerName || len(officer.FederatedCredentials) != 1 || officer.FederatedCredentials[0].IssuerName != githubIssuer {
+		t.Fatalf("officer %+v", officer)
+	}
+	e, err := emulator.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if fc := e.Principal(emulator.OfficerName).FederatedCredentials; len(fc) != 1 || fc[0].Issuer != e.IssuerURL(githubIssuer) {
+		t.Errorf("resolved %+v", fc)
+	}
+}
