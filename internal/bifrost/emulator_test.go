@@ -78,10 +78,11 @@ func (v *testVault) clientWithSecret(t *testing.T, clientID, secret string) *azs
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := azsecrets.NewClient(v.em.VaultURL(), cred, &azsecrets.ClientOptions{
-		ClientOptions:                        azcore.ClientOptions{Transport: hc},
-		DisableChallengeResourceVerification: true,
-	})
+	// The options the provider uses, so that the tests see its retry behaviour.
+	opts := ClientOptions("terraform-provider-bifrost/test")
+	opts.Transport = hc
+	opts.DisableChallengeResourceVerification = true
+	client, err := azsecrets.NewClient(v.em.VaultURL(), cred, &opts)
 	if err != nil {
 		t.Fatal(err)
 	}

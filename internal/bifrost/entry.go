@@ -30,6 +30,11 @@ type Entry struct {
 	// Tags are the user's tags only; reserved tags are derived from the
 	// fields above.
 	Tags map[string]string
+	// Owner is the owner token (the bifrost-owner tag): a random value each
+	// writer following the layout stamps on its writes, so that another
+	// writer of the same entry can tell (see ownership.go). Reads fill it;
+	// writes check it and return the one they wrote.
+	Owner string
 
 	// KeyVaultName is the Key Vault secret name. Writes use it when set
 	// (an adopted secret keeps its physical name), else the name derived by

@@ -26,6 +26,10 @@ var (
 	// ErrNameCollision: the Key Vault secret at the entry's name carries
 	// bifrost tags of another entry; nothing is written.
 	ErrNameCollision = errors.New("key vault name collision")
+	// ErrOwnerConflict: the entry's owner token shows that another writer
+	// (another Terraform state) wrote it since the caller did; nothing is
+	// read, written or deleted.
+	ErrOwnerConflict = errors.New("entry managed elsewhere")
 	// ErrSoftDeleted: the name is held by a soft-deleted secret and recovery is off.
 	ErrSoftDeleted = errors.New("soft-deleted")
 	// ErrDisabled: the secret is disabled, so Key Vault does not return its value.
@@ -281,6 +285,9 @@ type target struct {
 	kind   Kind
 	name   string
 	kvName string
+	// owner is the owner token the caller holds (see ownership.go); empty:
+	// not checked.
+	owner string
 	// value, when set, is scrubbed from Key Vault's messages as a last line
 	// of defence: a service must never echo it, but an error text is the one
 	// place a value could leak into Terraform's output.

@@ -2,6 +2,11 @@ package bifrost
 
 import (
 	"context"
+	"math"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
@@ -25,9 +30,40 @@ type KeyVault interface {
 	NewListSecretPropertiesVersionsPager(name string) *runtime.Pager[azsecrets.ListSecretPropertiesVersionsResponse]
 }
 
-// NewAzureKeyVault adapts an *azsecrets.Client to [KeyVault]. The client's
-// own pipeline (retries of 429 with Retry-After, 5xx and dropped
-// connections; the challenge-based authentication) is used as configured.
+// ClientOptions returns the azsecrets client options the [Store] is built
+// for: requests carry applicationID in their User-Agent (Key Vault's logs
+// show which tool wrote), and every request that fails with throttling (429,
+// honouring Retry-After), a server error (500, 502, 503, 504), a timeout
+// (408) or a dropped connection is tried again with exponential backoff (0.25
+// s doubling up to 60 s, with jitter) for as long as the request's context
+// lasts: the store passes the Terraform operation's deadline, so "retried
+// within the timeout" is what happens. Each try is also cut off after a
+// minute, so that a connection that hangs is retried too.
+//
+// Repeating a request is safe for every verb the store uses:
+//   - GET (a secret, a deleted secret, lists) reads;
+//   - PUT /secrets/{name} writes a complete new version: a repeat of one that
+//     landed adds one more version with the same value, tags and attributes,
+//     so the latest version is what was asked for either way;
+//   - PATCH sets the same properties again;
+//   - DELETE /secrets/{name}, POST .../recover and DELETE /deletedsecrets/{name}
+//     (purge): a repeat of one that landed answers 404 or a transient 409,
+//     which Delete, the recovery wait and purge treat as done or wait out.
+func ClientOptions(applicationID string) azsecrets.ClientOptions {
+	return azsecrets.ClientOptions{ClientOptions: azcore.ClientOptions{
+		Telemetry: policy.TelemetryOptions{ApplicationID: applicationID},
+		Retry: policy.RetryOptions{
+			MaxRetries:    math.MaxInt32, // bounded by the context's deadline, not a count
+			TryTimeout:    time.Minute,
+			RetryDelay:    250 * time.Millisecond,
+			MaxRetryDelay: 60 * time.Second,
+		},
+	}}
+}
+
+// NewAzureKeyVault adapts an *azsecrets.Client to [KeyVault]. Build the
+// client with [ClientOptions], so that transient failures are retried
+// within the context's deadline.
 func NewAzureKeyVault(client *azsecrets.Client) KeyVault {
 	return azureKeyVault{client: client}
 }

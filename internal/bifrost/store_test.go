@@ -40,7 +40,7 @@ func configEntry(scope Scope, key string, typ ConfigType, value string) Entry {
 // token to learn the challenge, so it counts twice) and zeroes the counts.
 func (v *testVault) warm(t *testing.T, s *Store) {
 	t.Helper()
-	if _, err := s.GetMetadataByKeyVaultName(testContext(t), "warm-up"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Read(testContext(t), Ref{Kind: KindSecret, KeyVaultName: "warm-up"}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("warm-up: %v", err)
 	}
 	v.em.ResetRequestCounts()
@@ -233,7 +233,7 @@ func TestStoreNameCollision(t *testing.T) {
 		"create": func() error { _, err := s.Create(ctx, mine); return err },
 		"rotate": func() error { _, err := s.Rotate(ctx, mine); return err },
 		"update": func() error { _, err := s.UpdateMetadata(ctx, mine); return err },
-		"delete": func() error { return s.Delete(ctx, mine) },
+		"delete": func() error { return s.Delete(ctx, mine.Ref()) },
 		"get":    func() error { _, err := s.Get(ctx, GlobalScope, KindSecret, "smtp"); return err },
 	}
 	for name, op := range ops {
@@ -421,7 +421,7 @@ func TestStoreDeleteAndRecreate(t *testing.T) {
 	e := secretEntry(orgA, "smtp", "old-value")
 	first := mustCreate(t, recovering, e)
 	v.em.ResetRequestCounts()
-	if err := recovering.Delete(ctx, e); err != nil {
+	if err := recovering.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	v.assertCounts(t, "delete", map[string]int{emulator.OpGetSecret: 1, emulator.OpDeleteSecret: 1})
@@ -429,7 +429,7 @@ func TestStoreDeleteAndRecreate(t *testing.T) {
 		t.Fatalf("not soft-deleted: %v", err)
 	}
 	// Deleting again is not an error: the outcome is the one asked for.
-	if err := recovering.Delete(ctx, e); err != nil {
+	if err := recovering.Delete(ctx, e.Ref()); err != nil {
 		t.Errorf("second delete: %v", err)
 	}
 
@@ -478,7 +478,7 @@ func TestStoreTransitions(t *testing.T) {
 
 	e := secretEntry(GlobalScope, "smtp", "one")
 	first := mustCreate(t, s, e)
-	if err := s.Delete(ctx, e); err != nil {
+	if err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	e.Value = "two"
@@ -495,7 +495,7 @@ func TestStoreTransitions(t *testing.T) {
 	}
 
 	// A deadline shorter than the transition ends the wait with ErrTimeout.
-	if err := s.Delete(ctx, e); err != nil {
+	if err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	short, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
@@ -516,7 +516,7 @@ func TestStorePurgeOnDestroy(t *testing.T) {
 	e := secretEntry(orgA, "smtp", "x")
 	created := mustCreate(t, s, e)
 	v.em.ResetRequestCounts()
-	if err := s.Delete(ctx, e); err != nil {
+	if err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	counts := v.em.RequestCounts()
@@ -537,7 +537,7 @@ func TestStorePurgeOnDestroy(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(400 * time.Millisecond)
-	if err := s.Delete(ctx, e); err != nil {
+	if err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := raw.GetDeletedSecret(ctx, created.KeyVaultName, nil); err == nil {
@@ -551,7 +551,7 @@ func TestStorePurgeProtection(t *testing.T) {
 	ctx := testContext(t)
 	e := secretEntry(orgA, "smtp", "x")
 	mustCreate(t, s, e)
-	err := s.Delete(ctx, e)
+	err := s.Delete(ctx, e.Ref())
 	if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "purge protection") || !strings.Contains(err.Error(), "purge_on_destroy = false") {
 		t.Errorf("purge under purge protection: %v", err)
 	}
@@ -569,7 +569,7 @@ func TestStorePermissions(t *testing.T) {
 		"create": func() error { _, err := reader.Create(ctx, secretEntry(orgA, "new", "y")); return err },
 		"rotate": func() error { _, err := reader.Rotate(ctx, secretEntry(orgA, "smtp", "y")); return err },
 		"update": func() error { _, err := reader.UpdateMetadata(ctx, secretEntry(orgA, "smtp", "")); return err },
-		"delete": func() error { return reader.Delete(ctx, secretEntry(orgA, "smtp", "")) },
+		"delete": func() error { return reader.Delete(ctx, secretEntry(orgA, "smtp", "").Ref()) },
 	} {
 		err := write()
 		if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), `"Key Vault Secrets Officer"`) {
@@ -614,12 +614,18 @@ func TestResolveConfig(t *testing.T) {
 		configEntry(orgA, "stripe_key", TypeSecretReference, string(orgA)+"/stripe"),
 		configEntry(orgA, "smtp_password", TypeSecretReference, "global/smtp"),
 		configEntry(GlobalScope, "shared_smtp", TypeSecretReference, "global/smtp"),
+		secretEntry(GlobalScope, "missing", "deleted below"),
 		configEntry(orgA, "dangling", TypeSecretReference, "global/missing"),
 		{Scope: GlobalScope, Kind: KindSecret, Name: "off", Value: "x", Enabled: false},
 		configEntry(orgA, "uses_off", TypeSecretReference, "global/off"),
 		{Scope: orgA, Kind: KindConfig, Name: "off_config", Type: TypeString, Value: "x", Enabled: false},
 	} {
 		mustCreate(t, s, e)
+	}
+	// The store refuses to write a dangling reference, so the secret is deleted after its
+	// config was written, as happens when a secret is destroyed behind its configs' back.
+	if err := s.Delete(ctx, secretEntry(GlobalScope, "missing", "").Ref()); err != nil {
+		t.Fatal(err)
 	}
 	// A cross-organization reference cannot be written through the store;
 	// write one by hand, as another tool might.
@@ -812,7 +818,7 @@ func TestStoreAdoptByKeyVaultName(t *testing.T) {
 	if _, err := raw.SetSecret(ctx, legacy, azsecrets.SetSecretParameters{Value: to.Ptr("sk_legacy"), Tags: map[string]*string{"owner": to.Ptr("bifrost-api")}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.GetByKeyVaultName(ctx, legacy)
+	got, err := s.Read(ctx, Ref{Kind: KindSecret, KeyVaultName: legacy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -840,9 +846,14 @@ func TestStoreAdoptByKeyVaultName(t *testing.T) {
 	if _, err := raw.GetSecret(ctx, KeyVaultName(orgA, KindSecret, "stripe"), "", nil); err == nil {
 		t.Error("a write to an adopted secret created the derived name")
 	}
-	meta, err := s.GetMetadataByKeyVaultName(ctx, legacy)
-	if err != nil || !meta.Managed || meta.Scope != orgA || meta.Name != "stripe" || meta.Value != "" {
-		t.Errorf("metadata by Key Vault name: %+v, %v", meta, err)
+	read, err := s.Read(ctx, Ref{Scope: orgA, Kind: KindSecret, Name: "stripe", KeyVaultName: legacy})
+	if err != nil || !read.Managed || read.Scope != orgA || read.Name != "stripe" || read.Value != "sk_rotated" {
+		t.Errorf("read of the adopted secret by its identity and Key Vault name: %+v, %v", read, err)
+	}
+	// Now that it is a Bifrost entry, it can no longer be adopted by its Key Vault name.
+	if _, err := s.Read(ctx, Ref{Kind: KindSecret, KeyVaultName: legacy}); !errors.Is(err, ErrNameCollision) ||
+		!strings.Contains(err.Error(), `import it by id "`+string(orgA)+`/stripe"`) {
+		t.Errorf("adopting a Bifrost entry by its Key Vault name: %v", err)
 	}
 
 	// Now tagged, the adopted secret refuses another entry.
@@ -851,10 +862,10 @@ func TestStoreAdoptByKeyVaultName(t *testing.T) {
 	if _, err := s.Rotate(ctx, other); !errors.Is(err, ErrNameCollision) {
 		t.Errorf("rotate of another entry onto the adopted name: %v", err)
 	}
-	if _, err := s.GetByKeyVaultName(ctx, "no-such-secret"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Read(ctx, Ref{Kind: KindSecret, KeyVaultName: "no-such-secret"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing Key Vault name: %v", err)
 	}
-	if _, err := s.GetByKeyVaultName(ctx, "bad_name"); !errors.Is(err, ErrInvalid) {
+	if _, err := s.Read(ctx, Ref{Kind: KindSecret, KeyVaultName: "bad_name"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("invalid Key Vault name: %v", err)
 	}
 }
@@ -895,7 +906,7 @@ func TestStoreDisabledSecret(t *testing.T) {
 		t.Errorf("create over a disabled secret: %v", err)
 	}
 	v.em.ResetRequestCounts()
-	if err := s.Delete(ctx, e); err != nil {
+	if err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	v.assertCounts(t, "delete a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpDeleteSecret: 1})

@@ -1,8 +1,10 @@
 package bifrost
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -15,15 +17,21 @@ const (
 	TagName        = "bifrost-name"        // the secret name or config key, original case
 	TagType        = "bifrost-type"        // configs only: the ConfigType
 	TagDescription = "bifrost-description" // only when a description is set
+	TagOwner       = "bifrost-owner"       // the owner token of the writer (see ownership.go)
 
 	// ReservedTagPrefix is refused on user tags, in any case.
 	ReservedTagPrefix = "bifrost-"
 	// MaxTags is Key Vault's limit of tags per secret, reserved ones included.
 	MaxTags = 15
-	// MaxTagKeyLength and MaxTagValueLength are Key Vault's limits, in characters.
+	// MaxTagKeyLength and MaxTagValueLength are Key Vault's limits. Key Vault
+	// documents them in characters; the provider counts UTF-8 bytes, the
+	// strict reading (a byte count is never below the character count), so
+	// that nothing passes plan and then fails at apply (the emulator counts
+	// bytes too).
 	MaxTagKeyLength   = 512
 	MaxTagValueLength = 256
-	// MaxContentTypeLength is Key Vault's limit on a content type.
+	// MaxContentTypeLength is Key Vault's limit on a content type, counted in
+	// UTF-8 bytes like the tag limits.
 	MaxContentTypeLength = 255
 )
 
@@ -33,10 +41,10 @@ func IsReservedTag(key string) bool {
 }
 
 // ReservedTagCount is how many reserved tags an entry of kind carries: kind,
-// scope and name, plus type for configs and description when one is set.
-// Pass it to [ValidateUserTags].
+// scope, name and owner, plus type for configs and description when one is
+// set. Pass it to [ValidateUserTags].
 func ReservedTagCount(kind Kind, hasDescription bool) int {
-	n := 3
+	n := 4
 	if kind == KindConfig {
 		n++
 	}
@@ -46,10 +54,9 @@ func ReservedTagCount(kind Kind, hasDescription bool) int {
 	return n
 }
 
-// ValidateUserTags checks the tags a user sets on an entry: no reserved
-// prefix, Key Vault's key and value lengths, and at most [MaxTags] in total
-// together with reservedCount reserved tags (see [ReservedTagCount]).
-// Problems are reported for keys in sorted order, so messages are stable.
+// ValidateUserTags checks the tags a user sets on an entry: each with
+// [ValidateTag], and their number with [ValidateTagCount]. Problems are
+// reported for keys in sorted order, so messages are stable.
 func ValidateUserTags(tags map[string]string, reservedCount int) error {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
@@ -57,21 +64,36 @@ func ValidateUserTags(tags map[string]string, reservedCount int) error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		switch n := utf8.RuneCountInString(k); {
-		case n == 0:
-			return invalidf("a tag has an empty key: tag keys must be 1 to %d characters", MaxTagKeyLength)
-		case IsReservedTag(k):
-			return invalidf("tag %q uses the reserved prefix %q: the provider owns those tags; rename the tag", k, ReservedTagPrefix)
-		case n > MaxTagKeyLength:
-			return invalidf("tag key %.40q... is %d characters long: Key Vault allows at most %d", k, n, MaxTagKeyLength)
-		}
-		if n := utf8.RuneCountInString(tags[k]); n > MaxTagValueLength {
-			return invalidf("the value of tag %q is %d characters long: Key Vault allows at most %d", k, n, MaxTagValueLength)
+		if err := ValidateTag(k, tags[k]); err != nil {
+			return err
 		}
 	}
-	if total := len(tags) + reservedCount; total > MaxTags {
+	return ValidateTagCount(len(tags), reservedCount)
+}
+
+// ValidateTag checks one user tag: not the reserved prefix, and Key Vault's
+// key and value lengths.
+func ValidateTag(key, value string) error {
+	switch n := len(key); {
+	case n == 0:
+		return invalidf("a tag has an empty key: tag keys must be 1 to %d bytes", MaxTagKeyLength)
+	case IsReservedTag(key):
+		return invalidf("tag %q uses the reserved prefix %q: the provider owns those tags; rename the tag", key, ReservedTagPrefix)
+	case n > MaxTagKeyLength:
+		return invalidf("tag key %.40q... is %s: Key Vault allows at most %d bytes", key, byteLength(key), MaxTagKeyLength)
+	}
+	if len(value) > MaxTagValueLength {
+		return invalidf("the value of tag %q is %s: Key Vault allows at most %d bytes", key, byteLength(value), MaxTagValueLength)
+	}
+	return nil
+}
+
+// ValidateTagCount checks that userTags user tags and reservedCount
+// reserved tags (see [ReservedTagCount]) fit in Key Vault's [MaxTags].
+func ValidateTagCount(userTags, reservedCount int) error {
+	if total := userTags + reservedCount; total > MaxTags {
 		return invalidf("%d tags plus the %d tags the provider reserves make %d: Key Vault allows at most %d per secret; remove %d tag(s)",
-			len(tags), reservedCount, total, MaxTags, total-MaxTags)
+			userTags, reservedCount, total, MaxTags, total-MaxTags)
 	}
 	return nil
 }
@@ -79,16 +101,35 @@ func ValidateUserTags(tags map[string]string, reservedCount int) error {
 // ValidateDescription checks a description, which is stored in the
 // bifrost-description tag and so is bound by Key Vault's tag value limit.
 func ValidateDescription(d string) error {
-	if n := utf8.RuneCountInString(d); n > MaxTagValueLength {
-		return invalidf("the description is %d characters long: it is stored as a Key Vault tag, which allows at most %d", n, MaxTagValueLength)
+	if len(d) > MaxTagValueLength {
+		return invalidf("the description is %s: it is stored as a Key Vault tag, which allows at most %d bytes", byteLength(d), MaxTagValueLength)
 	}
 	return nil
 }
 
 // ValidateContentType checks a secret's content type against Key Vault's limit.
 func ValidateContentType(ct string) error {
-	if n := utf8.RuneCountInString(ct); n > MaxContentTypeLength {
-		return invalidf("the content type is %d characters long: Key Vault allows at most %d", n, MaxContentTypeLength)
+	if len(ct) > MaxContentTypeLength {
+		return invalidf("the content type is %s: Key Vault allows at most %d bytes", byteLength(ct), MaxContentTypeLength)
+	}
+	return nil
+}
+
+// byteLength says how long s is in UTF-8 bytes, and in characters when
+// that differs, for messages about Key Vault's limits.
+func byteLength(s string) string {
+	if n := utf8.RuneCountInString(s); n != len(s) {
+		return fmt.Sprintf("%d bytes long (%d characters; Key Vault's limits are counted in bytes of UTF-8 here)", len(s), n)
+	}
+	return fmt.Sprintf("%d bytes long", len(s))
+}
+
+// ValidateValidity checks that a not-before time, when set, is not after an
+// expiry time: Key Vault would never return the value.
+func ValidateValidity(notBefore, expiresAt *time.Time) error {
+	if notBefore != nil && expiresAt != nil && notBefore.After(*expiresAt) {
+		return invalidf("the not-before time %s is after the expiry time %s, so Key Vault would never return the value; "+
+			"set the not-before time earlier, or the expiry later", notBefore.UTC().Format(time.RFC3339), expiresAt.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
@@ -105,6 +146,9 @@ func (e Entry) ReservedTags() map[string]string {
 	}
 	if e.Description != "" {
 		tags[TagDescription] = e.Description
+	}
+	if e.Owner != "" {
+		tags[TagOwner] = e.Owner
 	}
 	return tags
 }
@@ -146,6 +190,7 @@ func (e *Entry) applyTags(all map[string]string) {
 	reserved, user := SplitTags(all)
 	e.Tags = user
 	e.Description = reserved[TagDescription]
+	e.Owner = reserved[TagOwner]
 	kind, kerr := ParseKind(reserved[TagKind])
 	scope, serr := ParseScope(reserved[TagScope])
 	name := reserved[TagName]

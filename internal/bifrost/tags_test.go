@@ -14,11 +14,11 @@ func TestValidateUserTags(t *testing.T) {
 		t.Errorf("valid tags refused: %v", err)
 	}
 	full := map[string]string{}
-	for i := range MaxTags - 3 {
+	for i := range MaxTags - ReservedTagCount(KindSecret, false) {
 		full[fmt.Sprintf("t%02d", i)] = "v"
 	}
 	if err := ValidateUserTags(full, ReservedTagCount(KindSecret, false)); err != nil {
-		t.Errorf("%d user tags + 3 reserved refused: %v", len(full), err)
+		t.Errorf("%d user tags + 4 reserved refused: %v", len(full), err)
 	}
 	if err := ValidateUserTags(full, ReservedTagCount(KindSecret, true)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "at most 15") {
 		t.Errorf("16 tags: err = %v, want ErrInvalid naming the limit", err)
@@ -35,8 +35,13 @@ func TestValidateUserTags(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrInvalid", name, err)
 		}
 	}
-	if err := ValidateUserTags(map[string]string{strings.Repeat("k", MaxTagKeyLength): strings.Repeat("é", MaxTagValueLength)}, 3); err != nil {
-		t.Errorf("tags at the limits (in characters) refused: %v", err)
+	if err := ValidateUserTags(map[string]string{strings.Repeat("k", MaxTagKeyLength): strings.Repeat("é", MaxTagValueLength/2)}, 3); err != nil {
+		t.Errorf("tags at the limits (in bytes) refused: %v", err)
+	}
+	// Limits are counted in UTF-8 bytes: 129 "é" are 129 characters but 258 bytes.
+	err := ValidateUserTags(map[string]string{"note": strings.Repeat("é", MaxTagValueLength/2+1)}, 3)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "258 bytes long (129 characters") {
+		t.Errorf("a value of 258 bytes in 129 characters: err = %v, want ErrInvalid counting bytes", err)
 	}
 	if err := ValidateUserTags(map[string]string{"bifrostish": "x", "my-bifrost-tag": "y"}, 3); err != nil {
 		t.Errorf("tags merely containing bifrost refused: %v", err)
@@ -48,11 +53,11 @@ func TestReservedTagCount(t *testing.T) {
 		kind Kind
 		desc bool
 		want int
-	}{{KindSecret, false, 3}, {KindSecret, true, 4}, {KindConfig, false, 4}, {KindConfig, true, 5}} {
+	}{{KindSecret, false, 4}, {KindSecret, true, 5}, {KindConfig, false, 5}, {KindConfig, true, 6}} {
 		if got := ReservedTagCount(c.kind, c.desc); got != c.want {
 			t.Errorf("ReservedTagCount(%s, %v) = %d, want %d", c.kind, c.desc, got, c.want)
 		}
-		e := Entry{Kind: c.kind, Scope: GlobalScope, Name: "n", Type: TypeString}
+		e := Entry{Kind: c.kind, Scope: GlobalScope, Name: "n", Type: TypeString, Owner: "0123456789abcdef"}
 		if c.desc {
 			e.Description = "d"
 		}

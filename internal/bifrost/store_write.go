@@ -1,0 +1,286 @@
+package bifrost
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+)
+
+// Create writes a new entry, with a fresh owner token (returned in the
+// entry). It never overwrites: when the Key Vault name exists it fails with
+// ErrAlreadyExists (with the import block to use) or, when the name carries
+// another entry's tags, ErrNameCollision; a secret_reference config whose
+// secret does not exist fails with ErrDanglingReference.
+//
+// The one exception is what an interrupted run leaves behind: an entry with
+// exactly this entry's identity tags holding exactly the value and metadata
+// to be written. Create takes it over without writing a version, only
+// stamping its own owner token, so that a re-apply after a crash converges
+// and any other state that believed it owned the entry finds out at its next
+// refresh.
+//
+// When the name is held by a soft-deleted secret, Create recovers it and
+// writes e.Value as a new version (RecoverSoftDeleted), or fails with
+// ErrSoftDeleted.
+//
+// Key Vault has no create-if-absent, so a writer racing between the GET and
+// the PUT cannot be stopped; the PUT then adds a version, and the owner
+// token tells the writer that lost at its next refresh.
+func (s *Store) Create(ctx context.Context, e Entry) (*Entry, error) {
+	const op = "create"
+	e.Owner = ""
+	t, err := prepare(op, &e, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireReferencedSecret(ctx, t, e, op); err != nil {
+		return nil, err
+	}
+	e.Owner = newOwnerToken()
+
+	cur, hasValue, err := s.latest(ctx, t, op)
+	switch {
+	case err == nil && hasValue && sameContent(cur, e):
+		return s.takeOver(ctx, t, e)
+	case err == nil:
+		why := ""
+		if !hasValue {
+			why = " (disabled)"
+		} else if cur.Managed {
+			why = " with other content than planned"
+		}
+		return nil, alreadyExists(t, e, why)
+	case !isCode(err, ErrNotFound):
+		return nil, err
+	}
+
+	written, err := s.setSecret(ctx, t, e)
+	if err == nil {
+		return written, nil
+	}
+	if !isDeletedButRecoverable(err) {
+		return nil, t.mapError(op, err)
+	}
+	// The deleted secret's tags say whose it was: someone else's is not
+	// brought back. A 404 means it was purged since the PUT: the name is
+	// free again and the next PUT simply creates.
+	deleted, err := s.getDeletedSecret(ctx, t.kvName)
+	switch {
+	case err == nil:
+		if err := checkOwnership(t, op, deleted.Tags); err != nil {
+			return nil, err
+		}
+		if !s.opts.RecoverSoftDeleted {
+			return nil, softDeleted(t, deleted)
+		}
+		if err := s.recoverAndWait(ctx, t); err != nil {
+			return nil, err
+		}
+	case !isStatus(err, http.StatusNotFound):
+		return nil, t.mapError(op, err)
+	}
+	written, err = s.setSecret(ctx, t, e)
+	if err != nil {
+		return nil, t.mapError(op, err)
+	}
+	return written, nil
+}
+
+// takeOver stamps e's owner token on the latest version of an entry that
+// already holds exactly e (a PATCH of the tags: no new version).
+func (s *Store) takeOver(ctx context.Context, t target, e Entry) (*Entry, error) {
+	const op = "create"
+	var sec azsecrets.Secret
+	err := s.call(ctx, func() error {
+		var err error
+		sec, err = s.kv.UpdateSecretProperties(ctx, t.kvName, "", azsecrets.UpdateSecretPropertiesParameters{Tags: toPtrMap(e.KeyVaultTags())})
+		return err
+	})
+	if err != nil {
+		return nil, t.mapError(op, err)
+	}
+	taken := entryFromSecret(sec)
+	fillIdentity(&taken, t)
+	return &taken, nil
+}
+
+// Rotate writes e.Value as a new version of an existing entry, with e's
+// tags, content type and attributes, after checking ownership (e.Owner is
+// the token the caller holds; a fresh one is written when it holds none).
+func (s *Store) Rotate(ctx context.Context, e Entry) (*Entry, error) {
+	const op = "rotate"
+	t, err := prepare(op, &e, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireReferencedSecret(ctx, t, e, op); err != nil {
+		return nil, err
+	}
+	if _, _, err := s.latest(ctx, t, op); err != nil {
+		return nil, err
+	}
+	if e.Owner == "" {
+		e.Owner = newOwnerToken()
+	}
+	written, err := s.setSecret(ctx, t, e)
+	if err != nil {
+		return nil, t.mapError(op, err)
+	}
+	return written, nil
+}
+
+// UpdateMetadata changes the latest version of an entry in place (PATCH):
+// tags (reserved ones included, so an adopted secret gets them), description,
+// content type, enabled, not-before and expiry. e.Value is ignored; e.Owner
+// is checked and written as by Rotate.
+//
+// Clearing a not-before or expiry date or the content type is the exception:
+// Key Vault's PATCH leaves out what it is not given, and whether an explicit
+// null clears a field is not something to rely on, so the store then writes a
+// new version with the current value and the new metadata instead (same
+// request count: GET + PUT). A disabled secret's value cannot be read, so for
+// one the store PATCHes with explicit nulls and fails with ErrInvalid if Key
+// Vault kept the field.
+func (s *Store) UpdateMetadata(ctx context.Context, e Entry) (*Entry, error) {
+	const op = "update"
+	t, err := prepare(op, &e, false)
+	if err != nil {
+		return nil, err
+	}
+	cur, hasValue, err := s.latest(ctx, t, op)
+	if err != nil {
+		return nil, err
+	}
+	if e.Owner == "" {
+		e.Owner = newOwnerToken()
+	}
+	clears := clearedFields(cur, e)
+	if len(clears) > 0 && hasValue {
+		e.Value = cur.Value
+		written, err := s.setSecret(ctx, t, e)
+		if err != nil {
+			return nil, t.mapError(op, err)
+		}
+		return written, nil
+	}
+
+	params := azsecrets.UpdateSecretPropertiesParameters{
+		Tags: toPtrMap(e.KeyVaultTags()),
+		SecretAttributes: &azsecrets.SecretAttributes{
+			Enabled:   &e.Enabled,
+			NotBefore: clearableTime(e.NotBefore, cur.NotBefore != nil),
+			Expires:   clearableTime(e.ExpiresAt, cur.ExpiresAt != nil),
+		},
+	}
+	if e.ContentType != cur.ContentType {
+		if e.ContentType == "" {
+			params.ContentType = azcore.NullValue[*string]()
+		} else {
+			params.ContentType = &e.ContentType
+		}
+	}
+	var sec azsecrets.Secret
+	err = s.call(ctx, func() error {
+		var err error
+		sec, err = s.kv.UpdateSecretProperties(ctx, t.kvName, "", params)
+		return err
+	})
+	if err != nil {
+		return nil, t.mapError(op, err)
+	}
+	updated := entryFromSecret(sec)
+	fillIdentity(&updated, t)
+	if kept := clearedFields(updated, e); len(kept) > 0 {
+		return nil, t.errorf(ErrInvalid, op,
+			"Key Vault kept the %s of the disabled secret, and a disabled secret's value cannot be read to write a version without it: "+
+				"enable the secret (enabled = true) in one apply, then remove the %s in the next", strings.Join(kept, " and "), strings.Join(kept, " and "))
+	}
+	return &updated, nil
+}
+
+// requireReferencedSecret checks, before a secret_reference config is
+// written, that the secret it references exists: a config that points
+// nowhere would fail every config.get.
+func (s *Store) requireReferencedSecret(ctx context.Context, t target, e Entry, op string) error {
+	if e.Kind != KindConfig || e.Type != TypeSecretReference {
+		return nil
+	}
+	ref, err := ParseSecretID(e.Value)
+	if err != nil {
+		return withTarget(err, t, op)
+	}
+	_, err = s.GetMetadata(ctx, ref.Scope, KindSecret, ref.Name)
+	switch {
+	case err == nil:
+		return nil
+	case isCode(err, ErrNotFound):
+		return &Error{
+			Code: ErrDanglingReference, Op: op, Scope: t.scope, Kind: t.kind, Name: t.name, KeyVaultName: t.kvName,
+			Detail: fmt.Sprintf("it would reference secret %q, which does not exist (Key Vault secret %q), so nothing was written. "+
+				"Create the secret first (a bifrost_secret resource with organization_id = %q and name = %q; "+
+				"setting secret_id = bifrost_secret.NAME.id makes Terraform create it first), or point secret_id at an existing secret",
+				ref.String(), KeyVaultName(ref.Scope, KindSecret, ref.Name), ref.Scope, ref.Name),
+			Err: causeOf(err),
+		}
+	default:
+		return withOp(err, op)
+	}
+}
+
+// clearedFields lists the optional fields cur has and e no longer sets.
+func clearedFields(cur, e Entry) []string {
+	var fields []string
+	if cur.NotBefore != nil && e.NotBefore == nil {
+		fields = append(fields, "not-before date")
+	}
+	if cur.ExpiresAt != nil && e.ExpiresAt == nil {
+		fields = append(fields, "expiry date")
+	}
+	if cur.ContentType != "" && e.ContentType == "" {
+		fields = append(fields, "content type")
+	}
+	return fields
+}
+
+// setSecret writes e as a new version (PUT) at t's Key Vault name and
+// returns the written entry, without its value. Errors are returned unmapped.
+func (s *Store) setSecret(ctx context.Context, t target, e Entry) (*Entry, error) {
+	params := azsecrets.SetSecretParameters{
+		Value: &e.Value,
+		Tags:  toPtrMap(e.KeyVaultTags()),
+		SecretAttributes: &azsecrets.SecretAttributes{
+			Enabled:   &e.Enabled,
+			NotBefore: e.NotBefore,
+			Expires:   e.ExpiresAt,
+		},
+	}
+	if e.ContentType != "" {
+		params.ContentType = &e.ContentType
+	}
+	var sec azsecrets.Secret
+	err := s.call(ctx, func() error {
+		var err error
+		sec, err = s.kv.SetSecret(ctx, t.kvName, params)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	written := entryFromSecret(sec)
+	fillIdentity(&written, t)
+	return &written, nil
+}
+
+// clearableTime returns t, or an explicit JSON null when t is unset but the
+// secret has a value to clear (a PATCH leaves out what it does not mention).
+func clearableTime(t *time.Time, isSet bool) *time.Time {
+	if t == nil && isSet {
+		return azcore.NullValue[*time.Time]()
+	}
+	return t
+}
