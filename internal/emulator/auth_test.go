@@ -342,8 +342,10 @@ func TestAuthority(t *testing.T) {
 		claims["iss"] != authority+"/v2.0" || claims["oid"] == nil || claims["sub"] != claims["oid"] {
 		t.Errorf("claims %v", claims)
 	}
-	if exp, iat := claims["exp"].(float64), claims["iat"].(float64); exp-iat != 3600 {
-		t.Errorf("lifetime %v s", exp-iat)
+	exp, expOK := claims["exp"].(float64)
+	iat, iatOK := claims["iat"].(float64)
+	if !expOK || !iatOK || exp-iat != 3600 {
+		t.Errorf("exp %v, iat %v: want numbers 3600 s apart", claims["exp"], claims["iat"])
 	}
 
 	// Unknown tenant, unknown client, wrong scope.

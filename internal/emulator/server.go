@@ -141,7 +141,12 @@ func (e *Emulator) listen() error {
 	if err != nil {
 		return fmt.Errorf("emulator: %w", err)
 	}
-	e.baseURL = "https://" + urlHost(host, ln.Addr().(*net.TCPAddr)) + "/"
+	addr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		_ = ln.Close()
+		return fmt.Errorf("emulator: listening on %s gave a %T address, not TCP", e.opts.Addr, ln.Addr())
+	}
+	e.baseURL = "https://" + urlHost(host, addr) + "/"
 	baseCtx, cancel := context.WithCancel(context.Background())
 	e.cancelBase = cancel
 	e.srv = &http.Server{

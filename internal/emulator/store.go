@@ -355,10 +355,10 @@ const (
 	listDeleted
 )
 
-// list returns up to max secrets (their latest version) whose lower-case
+// list returns up to limit secrets (their latest version) whose lower-case
 // name sorts after the key "after", and whether more follow. Paging by key
 // rather than by offset keeps pages stable while secrets come and go.
-func (st *store) list(kind listKind, after string, max int, now time.Time) (views []versionView, lastKey string, more bool) {
+func (st *store) list(kind listKind, after string, limit int, now time.Time) (views []versionView, lastKey string, more bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	keys := st.keys()
@@ -378,7 +378,7 @@ func (st *store) list(kind listKind, after string, max int, now time.Time) (view
 		if s == nil || s.state != want {
 			continue
 		}
-		if len(views) == max {
+		if len(views) == limit {
 			return views, lastKey, true
 		}
 		views = append(views, s.view(s.latest()))
@@ -387,16 +387,16 @@ func (st *store) list(kind listKind, after string, max int, now time.Time) (view
 	return views, lastKey, false
 }
 
-// listVersions returns up to max versions of a live secret, in creation
+// listVersions returns up to limit versions of a live secret, in creation
 // order, starting at offset.
-func (st *store) listVersions(name string, offset, max int, now time.Time) ([]versionView, bool, *kvError) {
+func (st *store) listVersions(name string, offset, limit int, now time.Time) ([]versionView, bool, *kvError) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s := st.current(strings.ToLower(name), now)
 	if err := forRead(s, name); err != nil {
 		return nil, false, err
 	}
-	end := min(offset+max, len(s.versions))
+	end := min(offset+limit, len(s.versions))
 	var views []versionView
 	for i := offset; i < end; i++ {
 		views = append(views, s.view(s.versions[i]))

@@ -35,7 +35,10 @@ func TestBundleJSON(t *testing.T) {
 			t.Errorf("PUT response has %q: %s", absent, body)
 		}
 	}
-	attrs := b["attributes"].(map[string]any)
+	attrs, ok := b["attributes"].(map[string]any)
+	if !ok {
+		t.Fatalf("PUT response has no attributes object: %s", body)
+	}
 	for _, k := range []string{"created", "updated"} {
 		f, ok := attrs[k].(float64)
 		if !ok || f != float64(int64(f)) || f < 1e9 {
