@@ -15,13 +15,6 @@ import (
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
-// Organizations used by the data source and ephemeral resource tests.
-const (
-	dsOrgA = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
-	dsOrgB = "8b0e6d1a-2c4f-4e3a-9b7d-1f2e3a4b5c6d"
-	dsOrgC = "c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
-)
-
 // dsConfigEntry is an enabled config entry to seed.
 func dsConfigEntry(scope, key string, typ bifrost.ConfigType, value string) bifrost.Entry {
 	return bifrost.Entry{Scope: bifrost.Scope(scope), Kind: bifrost.KindConfig, Name: key, Type: typ, Value: value, Enabled: true}
@@ -68,12 +61,12 @@ func dsRawConfig(t *testing.T, v *accVault, e bifrost.Entry) {
 	}
 }
 
-// dsErr matches a diagnostic that contains the phrases in this order. Terraform wraps
+// expectDiagnostic matches a diagnostic that contains the phrases in this order. Terraform wraps
 // diagnostics at spaces, so every space in a phrase matches any run of white space.
 //
 // Tests put their ExpectError steps before a valid last step: the post-test destroy runs with
 // the last step's configuration, and fails when that configuration does.
-func dsErr(phrases ...string) *regexp.Regexp {
+func expectDiagnostic(phrases ...string) *regexp.Regexp {
 	parts := make([]string, len(phrases))
 	for i, p := range phrases {
 		parts[i] = strings.Join(strings.Split(regexp.QuoteMeta(p), " "), `\s+`)
@@ -114,12 +107,12 @@ func dsContains(list []string, s string) bool {
 func TestAccDataSourceConfig_isolation(t *testing.T) {
 	v := newAccVault(t)
 	dsSeed(t, v,
-		dsConfigEntry(dsOrgA, "api_key", bifrost.TypeSecret, "sk-test-org-a-51f0"),
-		dsConfigEntry(dsOrgB, "api_key", bifrost.TypeSecret, "sk-test-org-b-93c2"),
+		dsConfigEntry(testOrg, "api_key", bifrost.TypeSecret, "sk-test-org-a-51f0"),
+		dsConfigEntry(otherOrg, "api_key", bifrost.TypeSecret, "sk-test-org-b-93c2"),
 		dsConfigEntry(bifrost.GlobalScope, "api_key", bifrost.TypeSecret, "sk-test-global-77aa"),
 	)
 	// The provider's default organization is B: data.bifrost_config.default sets none.
-	providerOrg := fmt.Sprintf("organization_id = %q", dsOrgB)
+	providerOrg := fmt.Sprintf("organization_id = %q", otherOrg)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -130,9 +123,9 @@ data "bifrost_config" "c" {
   key                = "api_key"
   fallback_to_global = false
 }
-`, dsOrgC)),
-				ExpectError: dsErr("Entry not found", `config "api_key" in organization `+dsOrgC,
-					"fallback_to_global is off", `Add it with a bifrost_config resource: key = "api_key", organization_id = "`+dsOrgC+`"`),
+`, thirdOrg)),
+				ExpectError: expectDiagnostic("Entry not found", `config "api_key" in organization `+thirdOrg,
+					"fallback_to_global is off", `Add it with a bifrost_config resource: key = "api_key", organization_id = "`+thirdOrg+`"`),
 			},
 			{
 				Config: v.config(fmt.Sprintf(`
@@ -155,25 +148,25 @@ data "bifrost_config" "c" {
 data "bifrost_config" "default" {
   key = "api_key"
 }
-`, dsOrgA, dsOrgA, dsOrgB, dsOrgC), providerOrg),
+`, testOrg, testOrg, otherOrg, thirdOrg), providerOrg),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("data.bifrost_config.a", "value", "sk-test-org-a-51f0"),
-					resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", dsOrgA),
-					resource.TestCheckResourceAttr("data.bifrost_config.a", "id", dsOrgA+"/api_key"),
+					resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", testOrg),
+					resource.TestCheckResourceAttr("data.bifrost_config.a", "id", testOrg+"/api_key"),
 					resource.TestCheckResourceAttr("data.bifrost_config.a", "type", "secret"),
 					resource.TestCheckNoResourceAttr("data.bifrost_config.a", "secret_id"),
 					resource.TestCheckNoResourceAttr("data.bifrost_config.a", "description"),
 					// An upper-case organization id is the same organization.
 					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "value", "sk-test-org-a-51f0"),
-					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "resolved_scope", dsOrgA),
+					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "resolved_scope", testOrg),
 					resource.TestCheckResourceAttr("data.bifrost_config.b", "value", "sk-test-org-b-93c2"),
-					resource.TestCheckResourceAttr("data.bifrost_config.b", "resolved_scope", dsOrgB),
+					resource.TestCheckResourceAttr("data.bifrost_config.b", "resolved_scope", otherOrg),
 					// C has no api_key: config.get falls back to global.
 					resource.TestCheckResourceAttr("data.bifrost_config.c", "value", "sk-test-global-77aa"),
 					resource.TestCheckResourceAttr("data.bifrost_config.c", "resolved_scope", "global"),
 					resource.TestCheckResourceAttr("data.bifrost_config.c", "id", "global/api_key"),
 					resource.TestCheckResourceAttr("data.bifrost_config.default", "value", "sk-test-org-b-93c2"),
-					resource.TestCheckResourceAttr("data.bifrost_config.default", "resolved_scope", dsOrgB),
+					resource.TestCheckResourceAttr("data.bifrost_config.default", "resolved_scope", otherOrg),
 				),
 			},
 		},
@@ -185,13 +178,13 @@ func TestAccDataSourceConfig_secretReference(t *testing.T) {
 	const secretID = "global/payments-token"
 	dsSeed(t, v,
 		dsSecretEntry(bifrost.GlobalScope, "payments-token", "tok-test-v1-0c8e"),
-		dsConfigEntry(dsOrgA, "payments_token", bifrost.TypeSecretReference, secretID),
-		dsConfigEntry(dsOrgB, "payments_token", bifrost.TypeSecretReference, secretID),
+		dsConfigEntry(testOrg, "payments_token", bifrost.TypeSecretReference, secretID),
+		dsConfigEntry(otherOrg, "payments_token", bifrost.TypeSecretReference, secretID),
 		dsConfigEntry(bifrost.GlobalScope, "payments_token", bifrost.TypeSecretReference, secretID),
 	)
 	st := v.store()
 	ctx := context.Background()
-	scopes := []bifrost.Scope{dsOrgA, dsOrgB, bifrost.GlobalScope}
+	scopes := []bifrost.Scope{testOrg, otherOrg, bifrost.GlobalScope}
 	// configVersions records each config's Key Vault version, to show that a rotation of the
 	// secret leaves the configs that point at it untouched.
 	configVersions := func() []string {
@@ -220,7 +213,7 @@ data "bifrost_config" "global" {
   organization_id = "global"
   key             = "payments_token"
 }
-`, dsOrgA, dsOrgB))
+`, testOrg, otherOrg))
 	checks := func(value string) resource.TestCheckFunc {
 		var fs []resource.TestCheckFunc
 		for _, n := range []string{"a", "b", "global"} {
@@ -231,7 +224,7 @@ data "bifrost_config" "global" {
 				resource.TestCheckResourceAttr(ds, "secret_id", secretID),
 			)
 		}
-		fs = append(fs, resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", dsOrgA))
+		fs = append(fs, resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", testOrg))
 		return resource.ComposeAggregateTestCheckFunc(fs...)
 	}
 	resource.Test(t, resource.TestCase{
@@ -272,23 +265,23 @@ data "bifrost_config" "global" {
 
 func TestAccDataSourceConfig_types(t *testing.T) {
 	v := newAccVault(t)
-	withDescription := dsConfigEntry(dsOrgA, "retry_limit", bifrost.TypeInt, "-42")
+	withDescription := dsConfigEntry(testOrg, "retry_limit", bifrost.TypeInt, "-42")
 	withDescription.Description = "How often a workflow retries a failed call"
-	disabled := dsSecretEntry(dsOrgA, "retired-key", "old-test-value-5e1d")
+	disabled := dsSecretEntry(testOrg, "retired-key", "old-test-value-5e1d")
 	disabled.Enabled = false
 	dsSeed(t, v,
-		dsConfigEntry(dsOrgA, "greeting", bifrost.TypeString, "hello world"),
+		dsConfigEntry(testOrg, "greeting", bifrost.TypeString, "hello world"),
 		withDescription,
-		dsConfigEntry(dsOrgA, "feature_on", bifrost.TypeBool, "true"),
-		dsConfigEntry(dsOrgA, "limits", bifrost.TypeJSON, `{"daily":[1,2,3],"name":"x"}`),
-		dsConfigEntry(dsOrgA, "db_password", bifrost.TypeSecret, "pw-test-a81c"),
-		dsConfigEntry(dsOrgA, "dangling", bifrost.TypeSecretReference, dsOrgA+"/missing-secret"),
+		dsConfigEntry(testOrg, "feature_on", bifrost.TypeBool, "true"),
+		dsConfigEntry(testOrg, "limits", bifrost.TypeJSON, `{"daily":[1,2,3],"name":"x"}`),
+		dsConfigEntry(testOrg, "db_password", bifrost.TypeSecret, "pw-test-a81c"),
 		disabled,
-		dsConfigEntry(dsOrgA, "disabled_ref", bifrost.TypeSecretReference, dsOrgA+"/retired-key"),
-		dsSecretEntry(dsOrgB, "b-only", "b-test-value-77f3"),
+		dsConfigEntry(testOrg, "disabled_ref", bifrost.TypeSecretReference, testOrg+"/retired-key"),
+		dsSecretEntry(otherOrg, "b-only", "b-test-value-77f3"),
 	)
-	// The store refuses a cross-organization reference, so it is written raw.
-	dsRawConfig(t, v, dsConfigEntry(dsOrgA, "cross_ref", bifrost.TypeSecretReference, dsOrgB+"/b-only"))
+	// The store refuses a cross-organization or a dangling reference, so these are written raw.
+	dsRawConfig(t, v, dsConfigEntry(testOrg, "cross_ref", bifrost.TypeSecretReference, otherOrg+"/b-only"))
+	dsRawConfig(t, v, dsConfigEntry(testOrg, "dangling", bifrost.TypeSecretReference, testOrg+"/missing-secret"))
 
 	one := func(key string) string {
 		return v.config(fmt.Sprintf(`
@@ -296,11 +289,11 @@ data "bifrost_config" "x" {
   organization_id = %q
   key             = %q
 }
-`, dsOrgA, key))
+`, testOrg, key))
 	}
 	var all strings.Builder
 	for _, k := range []string{"greeting", "retry_limit", "feature_on", "limits", "db_password"} {
-		fmt.Fprintf(&all, "data \"bifrost_config\" %q {\n  organization_id = %q\n  key = %q\n}\n", k, dsOrgA, k)
+		fmt.Fprintf(&all, "data \"bifrost_config\" %q {\n  organization_id = %q\n  key = %q\n}\n", k, testOrg, k)
 	}
 	attr := resource.TestCheckResourceAttr
 	resource.Test(t, resource.TestCase{
@@ -308,17 +301,17 @@ data "bifrost_config" "x" {
 		Steps: []resource.TestStep{
 			{
 				Config: one("dangling"),
-				ExpectError: dsErr("Secret reference points at a missing secret",
-					`it references secret "`+dsOrgA+`/missing-secret", which does not exist`, "create it with a bifrost_secret resource"),
+				ExpectError: expectDiagnostic("Secret reference points at a missing secret",
+					`it references secret "`+testOrg+`/missing-secret", which does not exist`, "create it with a bifrost_secret resource"),
 			},
 			{
 				Config:      one("disabled_ref"),
-				ExpectError: dsErr("Secret is disabled", "enable it", `referenced by config "disabled_ref"`),
+				ExpectError: expectDiagnostic("Secret is disabled", "enable it", `referenced by config "disabled_ref"`),
 			},
 			{
 				Config: one("cross_ref"),
-				ExpectError: dsErr("Secret reference crosses organizations",
-					`may not reference secret "`+dsOrgB+`/b-only"`, "point it at a secret in organization "+dsOrgA+" or in global"),
+				ExpectError: expectDiagnostic("Secret reference crosses organizations",
+					`may not reference secret "`+otherOrg+`/b-only"`, "point it at a secret in organization "+testOrg+" or in global"),
 			},
 			{
 				Config: v.config(all.String()),
@@ -344,8 +337,8 @@ data "bifrost_config" "x" {
 func TestAccDataSource_readOnlyPrincipal(t *testing.T) {
 	v := newAccVault(t)
 	dsSeed(t, v,
-		dsSecretEntry(dsOrgA, "smtp-password", "smtp-test-3b7a"),
-		dsConfigEntry(dsOrgA, "smtp_password", bifrost.TypeSecretReference, dsOrgA+"/smtp-password"),
+		dsSecretEntry(testOrg, "smtp-password", "smtp-test-3b7a"),
+		dsConfigEntry(testOrg, "smtp_password", bifrost.TypeSecretReference, testOrg+"/smtp-password"),
 	)
 	body := fmt.Sprintf(`
 data "bifrost_secret" "s" {
@@ -359,13 +352,13 @@ data "bifrost_config" "c" {
 data "bifrost_secrets" "all" {
   organization_id = %q
 }
-`, dsOrgA, dsOrgA, dsOrgA)
+`, testOrg, testOrg, testOrg)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
 				Config:      v.providerBlock("nobody") + body,
-				ExpectError: dsErr("Permission denied by Key Vault", "Key Vault Secrets User"),
+				ExpectError: expectDiagnostic("Permission denied by Key Vault", "Key Vault Secrets User"),
 			},
 			{
 				// Key Vault Secrets User is all that reading needs.
@@ -392,35 +385,35 @@ func TestAccDataSource_badInput(t *testing.T) {
 data "bifrost_config" "x" {
   organization_id = "global"
   key             = "api-key"
-}`, dsErr("Invalid config key", `config key "api-key" is not valid: character '-' at position 4`)),
+}`, expectDiagnostic("Invalid config key", `config key "api-key" is not valid: character '-' at position 4`)),
 			step(`
 data "bifrost_config" "x" {
   organization_id = "acme"
   key             = "api_key"
-}`, dsErr("Invalid organization_id", `organization id "acme" is not valid`)),
+}`, expectDiagnostic("Invalid organization_id", `organization id "acme" is not valid`)),
 			step(`
 data "bifrost_config" "x" {
   organization_id = "GLOBAL"
   key             = "api_key"
-}`, dsErr("Invalid organization_id", `the global scope is spelled "global"`)),
+}`, expectDiagnostic("Invalid organization_id", `the global scope is spelled "global"`)),
 			step(`
 data "bifrost_secret" "x" {
   organization_id = "global"
   name            = "smtp.password"
-}`, dsErr("Invalid secret name", `secret name "smtp.password" is not valid`)),
+}`, expectDiagnostic("Invalid secret name", `secret name "smtp.password" is not valid`)),
 			step(`
 data "bifrost_secrets" "x" {
   organization_id = "not-a-uuid"
-}`, dsErr("Invalid organization_id", `organization id "not-a-uuid" is not valid`)),
+}`, expectDiagnostic("Invalid organization_id", `organization id "not-a-uuid" is not valid`)),
 			step(`
 data "bifrost_configs" "x" {
   organization_id = ""
-}`, dsErr("Invalid organization_id", "organization id an empty string is not valid")),
+}`, expectDiagnostic("Invalid organization_id", "organization id an empty string is not valid")),
 			// Neither the data source nor the provider names a scope: the provider never picks one.
 			step(`
 data "bifrost_config" "x" {
   key = "api_key"
-}`, dsErr("Missing organization_id", "The provider never picks a scope on its own")),
+}`, expectDiagnostic("Missing organization_id", "The provider never picks a scope on its own")),
 			// The post-test destroy runs with the last step's configuration, so the last step is valid.
 			{Config: v.config(`
 data "bifrost_configs" "ok" {

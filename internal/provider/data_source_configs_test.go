@@ -11,16 +11,16 @@ import (
 
 func TestAccDataSourceConfigs_list(t *testing.T) {
 	v := newAccVault(t)
-	described := dsConfigEntry(dsOrgA, "retry_limit", bifrost.TypeInt, "5")
+	described := dsConfigEntry(testOrg, "retry_limit", bifrost.TypeInt, "5")
 	described.Description = "Retries per call"
 	entries := []bifrost.Entry{
-		dsSecretEntry(dsOrgA, "stripe", "sk-test-stripe-3a3a"),
-		dsConfigEntry(dsOrgA, "stripe_key", bifrost.TypeSecretReference, dsOrgA+"/stripe"),
-		dsConfigEntry(dsOrgA, "db_password", bifrost.TypeSecret, "pw-test-list-9c9c"),
+		dsSecretEntry(testOrg, "stripe", "sk-test-stripe-3a3a"),
+		dsConfigEntry(testOrg, "stripe_key", bifrost.TypeSecretReference, testOrg+"/stripe"),
+		dsConfigEntry(testOrg, "db_password", bifrost.TypeSecret, "pw-test-list-9c9c"),
 		described,
-		dsConfigEntry(dsOrgA, "greeting", bifrost.TypeString, "hello-test-list"),
-		dsConfigEntry(dsOrgA, "feature_on", bifrost.TypeBool, "false"),
-		dsConfigEntry(dsOrgA, "limits", bifrost.TypeJSON, `{"daily":100}`),
+		dsConfigEntry(testOrg, "greeting", bifrost.TypeString, "hello-test-list"),
+		dsConfigEntry(testOrg, "feature_on", bifrost.TypeBool, "false"),
+		dsConfigEntry(testOrg, "limits", bifrost.TypeJSON, `{"daily":100}`),
 		dsConfigEntry(bifrost.GlobalScope, "smtp_host", bifrost.TypeString, "smtp.test.invalid"),
 		dsConfigEntry(bifrost.GlobalScope, "api_key", bifrost.TypeSecret, "sk-test-global-list-5b5b"),
 	}
@@ -48,13 +48,13 @@ data "bifrost_configs" "global" {
 data "bifrost_configs" "empty" {
   organization_id = %q
 }
-`, dsOrgA, dsOrgB)),
+`, testOrg, otherOrg)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// Sorted by key; the secret "stripe" is not a config.
 					attr(a, "configs.#", "6"),
 					attr(a, "configs.0.key", "db_password"),
 					attr(a, "configs.0.type", "secret"),
-					attr(a, "configs.0.key_vault_secret_name", bifrost.KeyVaultName(dsOrgA, bifrost.KindConfig, "db_password")),
+					attr(a, "configs.0.key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindConfig, "db_password")),
 					resource.TestCheckResourceAttrSet(a, "configs.0.updated_at"),
 					resource.TestCheckNoResourceAttr(a, "configs.0.description"),
 					resource.TestCheckNoResourceAttr(a, "configs.0.value"),

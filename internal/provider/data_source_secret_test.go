@@ -14,12 +14,12 @@ func TestAccDataSourceSecret_basic(t *testing.T) {
 	v := newAccVault(t)
 	notBefore := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	expires := time.Date(2030, 6, 30, 12, 0, 0, 0, time.UTC)
-	full := dsSecretEntry(dsOrgA, "smtp-password", "smtp-test-f00d")
+	full := dsSecretEntry(testOrg, "smtp-password", "smtp-test-f00d")
 	full.ContentType = "text/plain"
 	full.Description = "SMTP relay password"
 	full.Tags = map[string]string{"team": "ops", "env": "prod"}
 	full.NotBefore, full.ExpiresAt = &notBefore, &expires
-	disabled := dsSecretEntry(dsOrgA, "old-key", "old-test-9a9a")
+	disabled := dsSecretEntry(testOrg, "old-key", "old-test-9a9a")
 	disabled.Enabled = false
 	written := dsSeed(t, v,
 		full,
@@ -38,8 +38,8 @@ data "bifrost_secret" "x" {
   organization_id = %q
   name            = "nope"
 }
-`, dsOrgA)),
-				ExpectError: dsErr("Entry not found", `secret "nope" in organization `+dsOrgA,
+`, testOrg)),
+				ExpectError: expectDiagnostic("Entry not found", `secret "nope" in organization `+testOrg,
 					"create it with a bifrost_secret resource"),
 			},
 			{
@@ -49,8 +49,8 @@ data "bifrost_secret" "x" {
   organization_id = %q
   name            = "bare"
 }
-`, dsOrgB)),
-				ExpectError: dsErr("Entry not found", `secret "bare" in organization `+dsOrgB),
+`, otherOrg)),
+				ExpectError: expectDiagnostic("Entry not found", `secret "bare" in organization `+otherOrg),
 			},
 			{
 				Config: v.config(fmt.Sprintf(`
@@ -58,20 +58,20 @@ data "bifrost_secret" "x" {
   organization_id = %q
   name            = "old-key"
 }
-`, dsOrgA)),
-				ExpectError: dsErr("Secret is disabled", `secret "old-key"`, "enable it"),
+`, testOrg)),
+				ExpectError: expectDiagnostic("Secret is disabled", `secret "old-key"`, "enable it"),
 			},
 			{
 				Config: v.config(`
 data "bifrost_secret" "x" {
   organization_id = "global"
   name            = "bare"
-  timeouts {
+  timeouts = {
     read = "soon"
   }
 }
 `),
-				ExpectError: dsErr("Invalid Attribute Value Time Duration", `"soon" must be a string containing a sequence of decimal numbers`),
+				ExpectError: expectDiagnostic("Invalid Attribute Value Time Duration", `"soon" must be a string containing a sequence of decimal numbers`),
 			},
 			{
 				// The provider's default scope is global; "bare" relies on it.
@@ -79,16 +79,16 @@ data "bifrost_secret" "x" {
 data "bifrost_secret" "full" {
   organization_id = %q
   name            = "smtp-password"
-  timeouts {
+  timeouts = {
     read = "1m"
   }
 }
 data "bifrost_secret" "bare" {
   name = "bare"
 }
-`, dsOrgA), `organization_id = "global"`),
+`, testOrg), `organization_id = "global"`),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					attr(ds, "id", dsOrgA+"/smtp-password"),
+					attr(ds, "id", testOrg+"/smtp-password"),
 					attr(ds, "value", "smtp-test-f00d"),
 					attr(ds, "content_type", "text/plain"),
 					attr(ds, "description", "SMTP relay password"),
@@ -99,7 +99,7 @@ data "bifrost_secret" "bare" {
 					attr(ds, "tags.team", "ops"),
 					attr(ds, "tags.env", "prod"),
 					attr(ds, "version", written.Version),
-					attr(ds, "key_vault_secret_name", bifrost.KeyVaultName(dsOrgA, bifrost.KindSecret, "smtp-password")),
+					attr(ds, "key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "smtp-password")),
 					attr(ds, "key_vault_secret_id", written.ID),
 					attr(ds, "created_at", written.CreatedAt.UTC().Format(time.RFC3339)),
 					resource.TestCheckResourceAttrSet(ds, "updated_at"),

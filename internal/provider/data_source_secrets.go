@@ -2,13 +2,13 @@ package provider
 
 import (
 	"context"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -29,23 +29,23 @@ type secretsDataSource struct {
 func NewSecretsDataSource() datasource.DataSource { return &secretsDataSource{} }
 
 type secretsDataSourceModel struct {
-	OrganizationID types.String     `tfsdk:"organization_id"`
-	Secrets        []secretListItem `tfsdk:"secrets"`
-	Timeouts       timeouts.Value   `tfsdk:"timeouts"`
+	OrganizationID canonicalStringValue `tfsdk:"organization_id"`
+	Secrets        []secretListItem     `tfsdk:"secrets"`
+	dataSourceTimeouts
 }
 
 // secretListItem is one secret's metadata; there is no value attribute, so no list can ever
 // carry a secret into the state. There is no version either: Key Vault's list answers with
 // versionless ids, and finding each version would cost one more request per secret.
 type secretListItem struct {
-	Name               types.String `tfsdk:"name"`
-	ID                 types.String `tfsdk:"id"`
-	ContentType        types.String `tfsdk:"content_type"`
-	Description        types.String `tfsdk:"description"`
-	Enabled            types.Bool   `tfsdk:"enabled"`
-	Tags               types.Map    `tfsdk:"tags"`
-	KeyVaultSecretName types.String `tfsdk:"key_vault_secret_name"`
-	UpdatedAt          types.String `tfsdk:"updated_at"`
+	Name               types.String      `tfsdk:"name"`
+	ID                 types.String      `tfsdk:"id"`
+	ContentType        types.String      `tfsdk:"content_type"`
+	Description        types.String      `tfsdk:"description"`
+	Enabled            types.Bool        `tfsdk:"enabled"`
+	Tags               types.Map         `tfsdk:"tags"`
+	KeyVaultSecretName types.String      `tfsdk:"key_vault_secret_name"`
+	UpdatedAt          timetypes.RFC3339 `tfsdk:"updated_at"`
 }
 
 func (d *secretsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -62,10 +62,10 @@ func (d *secretsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"which also report its current version (Key Vault's list does not).",
 		Attributes: map[string]schema.Attribute{
 			"organization_id": schema.StringAttribute{
-				Optional: true,
+				CustomType: scopeType,
+				Optional:   true,
 				MarkdownDescription: "Scope to list: an organization UUID (any case) or `global`. " +
 					"Defaults to the provider's `organization_id`; one of the two must be set.",
-				Validators: []validator.String{scopeValidator},
 			},
 			"secrets": schema.ListNestedAttribute{
 				Computed:            true,
@@ -78,12 +78,10 @@ func (d *secretsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 					"enabled":               schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the secret is enabled."},
 					"tags":                  schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The user's tags (without the reserved `bifrost-` tags)."},
 					"key_vault_secret_name": str("Name of the secret in Key Vault."),
-					"updated_at":            str("When the secret was last written (RFC 3339, UTC)."),
+					"updated_at":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "When the secret was last written (RFC 3339, UTC)."},
 				}},
 			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: lookupTimeoutDescription}),
+			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: lookupTimeoutDescription}),
 		},
 	}
 }
@@ -94,55 +92,34 @@ func (d *secretsDataSource) Configure(_ context.Context, req datasource.Configur
 
 func (d *secretsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data secretsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.client == nil {
-		lookupNotConfigured(&resp.Diagnostics, "data source bifrost_secrets")
-		return
-	}
-	scope, diags := d.client.resolveScope(data.OrganizationID, path.Root("organization_id"))
-	resp.Diagnostics.Append(diags...)
-	timeout, diags := data.Timeouts.Read(ctx, lookupTimeoutDefault)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	runLookup(ctx, d.client, "data source bifrost_secrets", req.Config, &data, &resp.State, &resp.Diagnostics)
+}
 
-	entries, err := d.client.store.List(ctx, scope, bifrost.KindSecret)
-	if err != nil {
-		resp.Diagnostics.Append(d.client.storeDiagnostic("listing secrets in "+string(scope), err))
-		return
+// lookup lists the scope's secrets: Store.List has filtered them by scope and kind and
+// sorted them by name, so that the list does not move when Key Vault's paging order changes.
+func (m *secretsDataSourceModel) lookup(ctx context.Context, c *providerClient) diag.Diagnostics {
+	scope, diags := c.resolveScope(m.OrganizationID.StringValue, path.Root("organization_id"))
+	if diags.HasError() {
+		return diags
 	}
-	data.Secrets = make([]secretListItem, 0, len(entries))
+	entries, err := c.store.List(ctx, scope, bifrost.KindSecret)
+	if err != nil {
+		diags.Append(c.storeDiagnostic("listing secrets in "+string(scope), err))
+		return diags
+	}
+	m.Secrets = make([]secretListItem, 0, len(entries))
 	for _, e := range entries {
-		// An entry without bifrost tags has no known name; it is not a secret of this scope.
-		if !e.Managed {
-			continue
-		}
-		tags, diags := lookupTags(ctx, e.Tags)
-		resp.Diagnostics.Append(diags...)
-		data.Secrets = append(data.Secrets, secretListItem{
+		m.Secrets = append(m.Secrets, secretListItem{
 			Name:               types.StringValue(e.Name),
 			ID:                 types.StringValue(e.SecretID().String()),
 			ContentType:        optionalString(e.ContentType),
 			Description:        optionalString(e.Description),
 			Enabled:            types.BoolValue(e.Enabled),
-			Tags:               tags,
+			Tags:               lookupTags(e.Tags),
 			KeyVaultSecretName: types.StringValue(e.KeyVaultName),
-			UpdatedAt:          lookupTime(&e.UpdatedAt),
+			UpdatedAt:          rfc3339Of(&e.UpdatedAt),
 		})
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// Sorted, so that the list does not move when Key Vault's paging order changes.
-	sort.Slice(data.Secrets, func(i, j int) bool {
-		return data.Secrets[i].Name.ValueString() < data.Secrets[j].Name.ValueString()
-	})
-	tflog.Debug(ctx, "listed bifrost secrets", map[string]any{"scope": string(scope), "count": len(data.Secrets)})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	tflog.Debug(ctx, "listed bifrost secrets", map[string]any{"scope": string(scope), "count": len(m.Secrets)})
+	return diags
 }

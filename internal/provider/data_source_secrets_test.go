@@ -15,7 +15,7 @@ func TestAccDataSourceSecrets_list(t *testing.T) {
 	var entries []bifrost.Entry
 	var values []string
 	for i := 0; i < 27; i++ {
-		e := dsSecretEntry(dsOrgA, fmt.Sprintf("svc-%02d", i), fmt.Sprintf("svc-test-value-%02d-6f1e", i))
+		e := dsSecretEntry(testOrg, fmt.Sprintf("svc-%02d", i), fmt.Sprintf("svc-test-value-%02d-6f1e", i))
 		entries = append(entries, e)
 		values = append(values, e.Value)
 	}
@@ -29,9 +29,9 @@ func TestAccDataSourceSecrets_list(t *testing.T) {
 		tagged,
 		off,
 		dsSecretEntry(bifrost.GlobalScope, "webhook-signing", "whsec-test-global-0b0b"),
-		dsSecretEntry(dsOrgB, "b-only", "b-test-value-4e4e"),
+		dsSecretEntry(otherOrg, "b-only", "b-test-value-4e4e"),
 		// Configs of A are not secrets and must not be listed.
-		dsConfigEntry(dsOrgA, "db_password", bifrost.TypeSecret, "cfg-test-value-a1a1"),
+		dsConfigEntry(testOrg, "db_password", bifrost.TypeSecret, "cfg-test-value-a1a1"),
 	}
 	entries = append(entries, others...)
 	for _, e := range others {
@@ -55,13 +55,13 @@ data "bifrost_secrets" "b" {}
 data "bifrost_secrets" "empty" {
   organization_id = %q
 }
-`, dsOrgA, dsOrgC), fmt.Sprintf("organization_id = %q", dsOrgB)),
+`, testOrg, thirdOrg), fmt.Sprintf("organization_id = %q", otherOrg)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					attr("data.bifrost_secrets.a", "secrets.#", "27"),
 					attr("data.bifrost_secrets.a", "secrets.0.name", "svc-00"),
-					attr("data.bifrost_secrets.a", "secrets.0.id", dsOrgA+"/svc-00"),
+					attr("data.bifrost_secrets.a", "secrets.0.id", testOrg+"/svc-00"),
 					attr("data.bifrost_secrets.a", "secrets.0.enabled", "true"),
-					attr("data.bifrost_secrets.a", "secrets.0.key_vault_secret_name", bifrost.KeyVaultName(dsOrgA, bifrost.KindSecret, "svc-00")),
+					attr("data.bifrost_secrets.a", "secrets.0.key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "svc-00")),
 					resource.TestCheckResourceAttrSet("data.bifrost_secrets.a", "secrets.0.updated_at"),
 					attr("data.bifrost_secrets.a", "secrets.26.name", "svc-26"),
 					// The list objects have no value attribute at all.
@@ -81,7 +81,7 @@ data "bifrost_secrets" "empty" {
 					resource.TestCheckNoResourceAttr("data.bifrost_secrets.global", "secrets.2.description"),
 
 					attr("data.bifrost_secrets.b", "secrets.#", "1"),
-					attr("data.bifrost_secrets.b", "secrets.0.id", dsOrgB+"/b-only"),
+					attr("data.bifrost_secrets.b", "secrets.0.id", otherOrg+"/b-only"),
 					attr("data.bifrost_secrets.empty", "secrets.#", "0"),
 
 					// Not one seeded value anywhere in the state.

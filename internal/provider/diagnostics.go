@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
@@ -18,6 +20,7 @@ var storeErrorSummaries = []struct {
 	{bifrost.ErrUnauthorized, "Key Vault did not accept the provider's credentials"},
 	{bifrost.ErrForbidden, "Permission denied by Key Vault"},
 	{bifrost.ErrNameCollision, "Key Vault name collision"},
+	{bifrost.ErrOwnerConflict, "Entry managed by another Terraform state"},
 	{bifrost.ErrAlreadyExists, "Entry already exists"},
 	{bifrost.ErrSoftDeleted, "Entry is soft-deleted"},
 	{bifrost.ErrDisabled, "Secret is disabled"},
@@ -41,4 +44,13 @@ func (c *providerClient) storeDiagnostic(action string, err error) diag.Diagnost
 		detail += fmt.Sprintf("\n\nThe provider authenticated with: %s. Check tenant_id, client_id and the credential, and that authority_host / environment match the vault's cloud.", c.credentialKind)
 	}
 	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+// maskValue makes every later log line of ctx hide v, wherever a library might print it.
+func maskValue(ctx context.Context, v string) context.Context {
+	if v == "" {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, v)
+	return tflog.MaskMessageStrings(ctx, v)
 }

@@ -14,7 +14,7 @@ func TestAccEphemeralConfig_echo(t *testing.T) {
 	v := newAccVault(t)
 	dsSeed(t, v,
 		dsSecretEntry(bifrost.GlobalScope, "stripe", "sk-test-eph-stripe-1d1d"),
-		dsConfigEntry(dsOrgA, "stripe_key", bifrost.TypeSecretReference, "global/stripe"),
+		dsConfigEntry(testOrg, "stripe_key", bifrost.TypeSecretReference, "global/stripe"),
 		dsConfigEntry(bifrost.GlobalScope, "db_password", bifrost.TypeSecret, "pw-test-eph-global-2e2e"),
 	)
 	resource.Test(t, resource.TestCase{
@@ -34,8 +34,8 @@ provider "echo" {
   data = ephemeral.bifrost_config.x.value
 }
 resource "echo" "test" {}
-`, dsOrgA)),
-				ExpectError: dsErr("Entry not found", `config "db_password" in organization `+dsOrgA, "fallback_to_global is off", "Add it with a bifrost_config resource"),
+`, testOrg)),
+				ExpectError: expectDiagnostic("Entry not found", `config "db_password" in organization `+testOrg, "fallback_to_global is off", "Add it with a bifrost_config resource"),
 			},
 			{
 				Config: dsEchoConfig(v, fmt.Sprintf(`
@@ -47,7 +47,7 @@ ephemeral "bifrost_config" "ref" {
 ephemeral "bifrost_config" "fallback" {
   organization_id = %q
   key             = "db_password"
-  timeouts {
+  timeouts = {
     open = "2m"
   }
 }
@@ -65,13 +65,13 @@ provider "echo" {
   }
 }
 resource "echo" "test" {}
-`, dsOrgA, dsOrgA)),
+`, testOrg, testOrg)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("echo.test", "data.ref_value", "sk-test-eph-stripe-1d1d"),
 					resource.TestCheckResourceAttr("echo.test", "data.ref_type", "secret_reference"),
 					resource.TestCheckResourceAttr("echo.test", "data.ref_secret_id", "global/stripe"),
-					resource.TestCheckResourceAttr("echo.test", "data.ref_resolved_scope", dsOrgA),
-					resource.TestCheckResourceAttr("echo.test", "data.ref_id", dsOrgA+"/stripe_key"),
+					resource.TestCheckResourceAttr("echo.test", "data.ref_resolved_scope", testOrg),
+					resource.TestCheckResourceAttr("echo.test", "data.ref_id", testOrg+"/stripe_key"),
 					resource.TestCheckResourceAttr("echo.test", "data.fallback_value", "pw-test-eph-global-2e2e"),
 					resource.TestCheckResourceAttr("echo.test", "data.fallback_type", "secret"),
 					resource.TestCheckResourceAttr("echo.test", "data.fallback_scope", "global"),

@@ -50,7 +50,7 @@ func dsOnlyEchoHolds(values ...string) resource.TestCheckFunc {
 
 func TestAccEphemeralSecret_echo(t *testing.T) {
 	v := newAccVault(t)
-	written := dsSeed(t, v, dsSecretEntry(dsOrgA, "smtp-password", "smtp-test-eph-7c7c"))[0]
+	written := dsSeed(t, v, dsSecretEntry(testOrg, "smtp-password", "smtp-test-eph-7c7c"))[0]
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: testAccProvidersWithEcho,
@@ -70,13 +70,13 @@ provider "echo" {
   }
 }
 resource "echo" "test" {}
-`, dsOrgA)),
+`, testOrg)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("echo.test", "data.value", "smtp-test-eph-7c7c"),
-					resource.TestCheckResourceAttr("echo.test", "data.id", dsOrgA+"/smtp-password"),
+					resource.TestCheckResourceAttr("echo.test", "data.id", testOrg+"/smtp-password"),
 					resource.TestCheckResourceAttr("echo.test", "data.version", written.Version),
 					resource.TestCheckResourceAttr("echo.test", "data.key_vault_secret_name",
-						bifrost.KeyVaultName(dsOrgA, bifrost.KindSecret, "smtp-password")),
+						bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "smtp-password")),
 					dsOnlyEchoHolds("smtp-test-eph-7c7c"),
 				),
 			},
@@ -87,7 +87,7 @@ resource "echo" "test" {}
 func TestAccEphemeral_errors(t *testing.T) {
 	v := newAccVault(t)
 	step := func(body string, want string, more ...string) resource.TestStep {
-		return resource.TestStep{Config: dsEchoConfig(v, body), ExpectError: dsErr(append([]string{want}, more...)...)}
+		return resource.TestStep{Config: dsEchoConfig(v, body), ExpectError: expectDiagnostic(append([]string{want}, more...)...)}
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -117,7 +117,7 @@ provider "echo" {
   data = ephemeral.bifrost_config.x.value
 }
 resource "echo" "test" {}
-`, dsOrgA), "Entry not found", `config "smtp_host" in organization `+dsOrgA, "or in the global scope", "Add it with a bifrost_config resource"),
+`, testOrg), "Entry not found", `config "smtp_host" in organization `+testOrg, "or in the global scope", "Add it with a bifrost_config resource"),
 			step(`
 ephemeral "bifrost_secret" "x" {
   organization_id = "global"

@@ -5,14 +5,13 @@ package provider
 
 import (
 	"context"
+	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -23,10 +22,8 @@ var (
 
 // BifrostProvider manages Bifrost's organization-scoped secrets and configs in Azure Key Vault.
 type BifrostProvider struct {
+	// version is the release, reported to Terraform and sent to Key Vault in the User-Agent.
 	version string
-	// getenv reads the environment; tests replace it to check environment fallbacks
-	// without touching the process environment.
-	getenv func(string) string
 }
 
 // New returns the provider factory that providerserver.Serve and the tests use.
@@ -48,31 +45,16 @@ func (p *BifrostProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"(see the *Key Vault layout* guide). Every attribute can also be set from the environment; " +
 			"the variables are named in each attribute's description. Without explicit credentials the " +
 			"provider uses Azure's default credential chain.",
-		Attributes: providerAttributes(),
+		Attributes: providerSchemaAttributes(),
 	}
 }
 
-// providerAttributes is the provider block; each description names its environment variables,
-// taken from providerSettings so the two cannot disagree.
-func providerAttributes() map[string]schema.Attribute {
-	attrs := map[string]schema.Attribute{}
-	for _, s := range providerSettings {
-		desc := s.description + " " + envDescription(s.env)
-		switch s.kind {
-		case settingBool:
-			attrs[s.name] = schema.BoolAttribute{Optional: true, MarkdownDescription: desc}
-		default:
-			var validators []validator.String
-			if s.validators != nil {
-				validators = s.validators()
-			}
-			attrs[s.name] = schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           s.sensitive,
-				MarkdownDescription: desc,
-				Validators:          validators,
-			}
-		}
+// providerSchemaAttributes is the provider block, read from the providerAttributes table so
+// that each description names the attribute's environment variables.
+func providerSchemaAttributes() map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(providerAttributes))
+	for _, a := range providerAttributes {
+		attrs[a.attributeName()] = a.schemaAttribute()
 	}
 	return attrs
 }
@@ -83,16 +65,12 @@ func (p *BifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	getenv := p.getenv
-	if getenv == nil {
-		getenv = lookupEnv
-	}
-	settings, diags := resolveSettings(cfg, getenv)
+	settings, diags := resolveSettings(cfg, os.Getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := newProviderClient(ctx, settings)
+	client, diags := newProviderClient(ctx, settings, p.version)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -117,10 +95,4 @@ func (p *BifrostProvider) DataSources(context.Context) []func() datasource.DataS
 
 func (p *BifrostProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return ephemeralResources()
-}
-
-// httpsURL is the validator for vault_url and authority_host.
-func httpsURL() []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(httpsURLPattern,
-		"must be an https:// URL, e.g. https://my-vault.vault.azure.net/ (Key Vault refuses tokens over plain http)")}
 }

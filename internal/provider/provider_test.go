@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,16 +16,26 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/protocolserver"
 )
 
 // testCA is the one CA every emulator in this test process uses: Go reads SSL_CERT_FILE once
 // per process, so it is set before any TLS connection and shared by all emulators.
+// The organizations the tests use: testOrg by default, the others where a test needs more
+// than one scope.
+const (
+	testOrg  = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+	otherOrg = "8b0e6d1a-2c4f-4e3a-9b7d-1f2e3a4b5c6d"
+	thirdOrg = "c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
+)
+
 var testCA struct{ cert, key string }
 
 func TestMain(m *testing.M) {
@@ -55,12 +67,12 @@ func TestMain(m *testing.M) {
 
 // testAccProviders serves the provider in-process to the CLI that terraform-plugin-testing runs.
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"bifrost": providerserver.NewProtocol6WithError(New("test")()),
+	"bifrost": protocolserver.New(New("test")),
 }
 
 // testAccProvidersWithEcho adds the echo provider, which shows ephemeral values to a test.
 var testAccProvidersWithEcho = map[string]func() (tfprotov6.ProviderServer, error){
-	"bifrost": providerserver.NewProtocol6WithError(New("test")()),
+	"bifrost": protocolserver.New(New("test")),
 	"echo":    echoprovider.NewProviderServer(),
 }
 
@@ -142,4 +154,71 @@ func (v *accVault) kvClient() *azsecrets.Client {
 // store is the domain store over kvClient, for seeding entries exactly as the provider lays them out.
 func (v *accVault) store() *bifrost.Store {
 	return bifrost.NewStore(bifrost.NewAzureKeyVault(v.kvClient()), bifrost.StoreOptions{RecoverSoftDeleted: true, PollInterval: 50 * time.Millisecond})
+}
+
+// valuesAbsent is a state check and a plan check: the whole JSON of the state (as
+// `show -json` gives it) or of the plan must not contain any of the strings.
+type valuesAbsent []string
+
+func (c valuesAbsent) scan(what string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("marshalling the %s: %w", what, err)
+	}
+	for i, secret := range c {
+		if strings.Contains(string(b), secret) {
+			return fmt.Errorf("the %s contains write-only value #%d at %s", what, i+1, cfgAccWhere(b, secret))
+		}
+	}
+	return nil
+}
+
+// cfgAccWhere returns the JSON path of the first string in doc that contains secret.
+func cfgAccWhere(doc []byte, secret string) string {
+	var x any
+	_ = json.Unmarshal(doc, &x)
+	var walk func(v any, p string) string
+	walk = func(v any, p string) string {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				if r := walk(e, p+"."+k); r != "" {
+					return r
+				}
+			}
+		case []any:
+			for i, e := range t {
+				if r := walk(e, fmt.Sprintf("%s[%d]", p, i)); r != "" {
+					return r
+				}
+			}
+		case string:
+			if strings.Contains(t, secret) {
+				return p
+			}
+		}
+		return ""
+	}
+	return walk(x, "$")
+}
+
+func (c valuesAbsent) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.scan("state", req.State)
+}
+
+// CheckPlan scans everything in the plan but its copy of the configuration, which holds the
+// test's literal value_wo as written (a real configuration takes it from an ephemeral source).
+func (c valuesAbsent) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	b, err := json.Marshal(req.Plan)
+	if err != nil {
+		resp.Error = fmt.Errorf("marshalling the plan: %w", err)
+		return
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(b, &plan); err != nil {
+		resp.Error = fmt.Errorf("reading the plan: %w", err)
+		return
+	}
+	delete(plan, "configuration")
+	resp.Error = c.scan("plan", plan)
 }

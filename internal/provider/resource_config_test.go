@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -28,11 +27,6 @@ import (
 // Acceptance tests of the bifrost_config resource. Every test starts its own Key Vault
 // emulator; values are checked in Key Vault through the domain store, and no failure message
 // ever repeats a value (only lengths), even though these are test fixtures.
-
-const (
-	cfgAccOrg  = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
-	cfgAccOrgB = "8b2d4e6f-1a3c-4e5f-9a7b-0c1d2e3f4a5b"
-)
 
 // cfgAccVersionRe is the shape of a Key Vault version id.
 var cfgAccVersionRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -62,10 +56,12 @@ func cfgAccStored(t *testing.T, v *accVault, scope, key string, typ bifrost.Conf
 	}
 }
 
-// cfgAccStoredDescription checks the config's description as Key Vault keeps it (tag).
-func cfgAccStoredDescription(t *testing.T, v *accVault, scope, key, want string) resource.TestCheckFunc {
+// cfgAccStoredDescription checks the description of testOrg's default_region config as Key
+// Vault keeps it (a tag).
+func cfgAccStoredDescription(t *testing.T, v *accVault, want string) resource.TestCheckFunc {
+	const scope, key = testOrg, "default_region"
 	return func(*terraform.State) error {
-		got, err := v.store().GetMetadata(cfgAccCtx(t), bifrost.Scope(scope), bifrost.KindConfig, key)
+		got, err := v.store().GetMetadata(cfgAccCtx(t), scope, bifrost.KindConfig, key)
 		if err != nil {
 			return fmt.Errorf("reading config %s/%s from Key Vault: %w", scope, key, err)
 		}
@@ -92,102 +88,6 @@ func cfgAccAttrIs(name, attr, want string) resource.TestCheckFunc {
 		}
 		return nil
 	}
-}
-
-// cfgAccStateFreeOf scans every attribute of every resource and data source in state
-// for the given strings.
-func cfgAccStateFreeOf(secrets ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, m := range s.Modules {
-			for name, rs := range m.Resources {
-				if rs.Primary == nil {
-					continue
-				}
-				for attr, val := range rs.Primary.Attributes {
-					for i, secret := range secrets {
-						if strings.Contains(val, secret) {
-							return fmt.Errorf("%s: attribute %s holds write-only value #%d", name, attr, i+1)
-						}
-					}
-				}
-				for k, val := range rs.Primary.Meta {
-					for i, secret := range secrets {
-						if strings.Contains(fmt.Sprint(val), secret) {
-							return fmt.Errorf("%s: meta %s holds write-only value #%d", name, k, i+1)
-						}
-					}
-				}
-			}
-		}
-		return nil
-	}
-}
-
-// cfgAccJSONFreeOf is a state check and a plan check: the whole JSON of the state (as
-// `show -json` gives it) or of the plan must not contain any of the strings.
-type cfgAccJSONFreeOf []string
-
-func (c cfgAccJSONFreeOf) scan(what string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("marshalling the %s: %w", what, err)
-	}
-	for i, secret := range c {
-		if strings.Contains(string(b), secret) {
-			return fmt.Errorf("the %s contains write-only value #%d at %s", what, i+1, cfgAccWhere(b, secret))
-		}
-	}
-	return nil
-}
-
-// cfgAccWhere returns the JSON path of the first string in doc that contains secret.
-func cfgAccWhere(doc []byte, secret string) string {
-	var x any
-	_ = json.Unmarshal(doc, &x)
-	var walk func(v any, p string) string
-	walk = func(v any, p string) string {
-		switch t := v.(type) {
-		case map[string]any:
-			for k, e := range t {
-				if r := walk(e, p+"."+k); r != "" {
-					return r
-				}
-			}
-		case []any:
-			for i, e := range t {
-				if r := walk(e, fmt.Sprintf("%s[%d]", p, i)); r != "" {
-					return r
-				}
-			}
-		case string:
-			if strings.Contains(t, secret) {
-				return p
-			}
-		}
-		return ""
-	}
-	return walk(x, "$")
-}
-
-func (c cfgAccJSONFreeOf) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = c.scan("state", req.State)
-}
-
-// CheckPlan scans everything in the plan but its copy of the configuration, which holds the
-// test's literal value_wo as written (a real configuration takes it from an ephemeral source).
-func (c cfgAccJSONFreeOf) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	b, err := json.Marshal(req.Plan)
-	if err != nil {
-		resp.Error = fmt.Errorf("marshalling the plan: %w", err)
-		return
-	}
-	var plan map[string]any
-	if err := json.Unmarshal(b, &plan); err != nil {
-		resp.Error = fmt.Errorf("reading the plan: %w", err)
-		return
-	}
-	delete(plan, "configuration")
-	resp.Error = c.scan("plan", plan)
 }
 
 // cfgAccCheckSoftDeleted is a CheckDestroy: each named config is gone from the live list but
@@ -283,7 +183,7 @@ resource "bifrost_config" "secret" {
   type            = "secret"
   value           = "sk-test-types-0001"
 }
-`, cfgAccOrg, region, desc))
+`, testOrg, region, desc))
 }
 
 func TestAccConfig_types(t *testing.T) {
@@ -294,28 +194,28 @@ func TestAccConfig_types(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: cfgAccCheckSoftDeleted(t, v, cfgAccOrg,
+		CheckDestroy: cfgAccCheckSoftDeleted(t, v, testOrg,
 			"default_region", "max_retries", "tickets_enabled", "escalation_policy", "Stripe_API_Key"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfgAccTypesConfig(v, "westeurope", "Region for new tenants"),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(str, cfgAccOrg, "default_region"),
-					cfgAccComputed("bifrost_config.int", cfgAccOrg, "max_retries"),
-					cfgAccComputed("bifrost_config.bool", cfgAccOrg, "tickets_enabled"),
-					cfgAccComputed("bifrost_config.json", cfgAccOrg, "escalation_policy"),
-					cfgAccComputed("bifrost_config.secret", cfgAccOrg, "Stripe_API_Key"),
+					cfgAccComputed(str, testOrg, "default_region"),
+					cfgAccComputed("bifrost_config.int", testOrg, "max_retries"),
+					cfgAccComputed("bifrost_config.bool", testOrg, "tickets_enabled"),
+					cfgAccComputed("bifrost_config.json", testOrg, "escalation_policy"),
+					cfgAccComputed("bifrost_config.secret", testOrg, "Stripe_API_Key"),
 					resource.TestCheckResourceAttr(str, "type", "string"),
 					resource.TestCheckResourceAttr(str, "value", "westeurope"),
 					resource.TestCheckResourceAttr(str, "description", "Region for new tenants"),
 					resource.TestCheckNoResourceAttr(str, "secret_id"),
 					resource.TestCheckResourceAttr("bifrost_config.secret", "type", "secret"),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
-					cfgAccStored(t, v, cfgAccOrg, "max_retries", bifrost.TypeInt, "42"),
-					cfgAccStored(t, v, cfgAccOrg, "tickets_enabled", bifrost.TypeBool, "true"),
-					cfgAccStored(t, v, cfgAccOrg, "escalation_policy", bifrost.TypeJSON, `{"regions":["eu","us"],"retries":3}`),
-					cfgAccStored(t, v, cfgAccOrg, "Stripe_API_Key", bifrost.TypeSecret, "sk-test-types-0001"),
-					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", "Region for new tenants"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccStored(t, v, testOrg, "max_retries", bifrost.TypeInt, "42"),
+					cfgAccStored(t, v, testOrg, "tickets_enabled", bifrost.TypeBool, "true"),
+					cfgAccStored(t, v, testOrg, "escalation_policy", bifrost.TypeJSON, `{"regions":["eu","us"],"retries":3}`),
+					cfgAccStored(t, v, testOrg, "Stripe_API_Key", bifrost.TypeSecret, "sk-test-types-0001"),
+					cfgAccStoredDescription(t, v, "Region for new tenants"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					versionChanges.AddStateValue(str, tfjsonpath.New("version")),
@@ -329,16 +229,16 @@ func TestAccConfig_types(t *testing.T) {
 						plancheck.ExpectResourceAction(str, plancheck.ResourceActionUpdate),
 						plancheck.ExpectUnknownValue(str, tfjsonpath.New("version")),
 						// What does not change with a new version stays known.
-						plancheck.ExpectKnownValue(str, tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(cfgAccOrg, "default_region"))),
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(testOrg, "default_region"))),
 						plancheck.ExpectKnownValue(str, tfjsonpath.New("key_vault_secret_id"), knownvalue.NotNull()),
-						plancheck.ExpectKnownValue(str, tfjsonpath.New("id"), knownvalue.StringExact(cfgAccOrg+"/default_region")),
+						plancheck.ExpectKnownValue(str, tfjsonpath.New("id"), knownvalue.StringExact(testOrg+"/default_region")),
 						plancheck.ExpectResourceAction("bifrost_config.int", plancheck.ResourceActionNoop),
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(str, "value", "northeurope"),
 					resource.TestMatchResourceAttr(str, "version", cfgAccVersionRe),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "northeurope"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					versionChanges.AddStateValue(str, tfjsonpath.New("version")),
@@ -358,8 +258,8 @@ func TestAccConfig_types(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(str, "description", "Region for tenants created from now on"),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "northeurope"),
-					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", "Region for tenants created from now on"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
+					cfgAccStoredDescription(t, v, "Region for tenants created from now on"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					versionKept.AddStateValue(str, tfjsonpath.New("version")),
@@ -370,8 +270,8 @@ func TestAccConfig_types(t *testing.T) {
 				Config: cfgAccTypesConfig(v, "northeurope", ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckNoResourceAttr(str, "description"),
-					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", ""),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "northeurope"),
+					cfgAccStoredDescription(t, v, ""),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					versionKept.AddStateValue(str, tfjsonpath.New("version")),
@@ -417,7 +317,7 @@ resource "bifrost_config" "global_flag" {
   type            = "bool"
   value           = "false"
 }
-`, cfgAccOrg))
+`, testOrg))
 }
 
 func TestAccConfig_import(t *testing.T) {
@@ -449,24 +349,24 @@ func TestAccConfig_import(t *testing.T) {
 			{
 				Config: cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", cfgAccOrg, "default_region"),
-					cfgAccComputed("bifrost_config.psa", cfgAccOrg, "psa_api_token"),
+					cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
+					cfgAccComputed("bifrost_config.psa", testOrg, "psa_api_token"),
 					cfgAccComputed("bifrost_config.global_flag", "global", "maintenance_mode"),
 				),
 			},
-			importStep("bifrost_config.region", cfgAccOrg+"/default_region"),
-			importStep("bifrost_config.webhook", cfgAccOrg+"/webhook_signing_key"),
-			importStep("bifrost_config.psa", cfgAccOrg+"/psa_api_token"),
+			importStep("bifrost_config.region", testOrg+"/default_region"),
+			importStep("bifrost_config.webhook", testOrg+"/webhook_signing_key"),
+			importStep("bifrost_config.psa", testOrg+"/psa_api_token"),
 			importStep("bifrost_config.global_flag", "global/maintenance_mode"),
-			importBlockStep("bifrost_config.region", cfgAccOrg+"/default_region"),
-			importBlockStep("bifrost_config.webhook", cfgAccOrg+"/webhook_signing_key"),
-			importBlockStep("bifrost_config.psa", cfgAccOrg+"/psa_api_token"),
+			importBlockStep("bifrost_config.region", testOrg+"/default_region"),
+			importBlockStep("bifrost_config.webhook", testOrg+"/webhook_signing_key"),
+			importBlockStep("bifrost_config.psa", testOrg+"/psa_api_token"),
 			{
 				// A key that does not exist in the scope cannot be imported.
 				Config:        cfg,
 				ResourceName:  "bifrost_config.region",
 				ImportState:   true,
-				ImportStateId: cfgAccOrgB + "/default_region",
+				ImportStateId: otherOrg + "/default_region",
 				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
 			},
 			{
@@ -481,7 +381,7 @@ func TestAccConfig_import(t *testing.T) {
 				Config:        cfg,
 				ResourceName:  "bifrost_config.region",
 				ImportState:   true,
-				ImportStateId: cfgAccOrg + "/default-region",
+				ImportStateId: testOrg + "/default-region",
 				ExpectError:   regexp.MustCompile(`Invalid import id`),
 			},
 		},
@@ -504,14 +404,14 @@ resource "bifrost_config" "webhook" {
   type            = "secret"
   value           = "whsec-drift-0001"
 
-  timeouts {
+  timeouts = {
     create = "2m"
     read   = "1m"
     update = "2m"
     delete = "2m"
   }
 }
-`, cfgAccOrg))
+`, testOrg))
 }
 
 func TestAccConfig_drift(t *testing.T) {
@@ -523,15 +423,15 @@ func TestAccConfig_drift(t *testing.T) {
 			{
 				Config: cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
-					cfgAccStored(t, v, cfgAccOrg, "webhook_signing_key", bifrost.TypeSecret, "whsec-drift-0001"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccStored(t, v, testOrg, "webhook_signing_key", bifrost.TypeSecret, "whsec-drift-0001"),
 				),
 			},
 			{
 				// Someone changes both values in Key Vault: the plan shows it, apply restores them.
 				PreConfig: func() {
-					cfgAccRotate(t, v, cfgAccOrg, "default_region", "eastus")
-					cfgAccRotate(t, v, cfgAccOrg, "webhook_signing_key", "whsec-changed-by-hand")
+					cfgAccRotate(t, v, testOrg, "default_region", "eastus")
+					cfgAccRotate(t, v, testOrg, "webhook_signing_key", "whsec-changed-by-hand")
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -541,9 +441,9 @@ func TestAccConfig_drift(t *testing.T) {
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
-					cfgAccStored(t, v, cfgAccOrg, "webhook_signing_key", bifrost.TypeSecret, "whsec-drift-0001"),
-					cfgAccStoredDescription(t, v, cfgAccOrg, "default_region", "Region for new tenants"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccStored(t, v, testOrg, "webhook_signing_key", bifrost.TypeSecret, "whsec-drift-0001"),
+					cfgAccStoredDescription(t, v, "Region for new tenants"),
 				),
 			},
 			{
@@ -551,7 +451,7 @@ func TestAccConfig_drift(t *testing.T) {
 				// soft-deleted Key Vault secret), and apply writes the declared value.
 				PreConfig: func() {
 					ctx := cfgAccCtx(t)
-					if _, err := v.kvClient().DeleteSecret(ctx, cfgAccKVName(cfgAccOrg, "default_region"), nil); err != nil {
+					if _, err := v.kvClient().DeleteSecret(ctx, cfgAccKVName(testOrg, "default_region"), nil); err != nil {
 						t.Fatalf("out-of-band delete: %v", err)
 					}
 				},
@@ -563,8 +463,8 @@ func TestAccConfig_drift(t *testing.T) {
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", cfgAccOrg, "default_region"),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
 				),
 			},
 		},
@@ -580,7 +480,7 @@ resource "bifrost_config" "wo" {
   value_wo         = %q
   value_wo_version = %d
 }
-`, cfgAccOrg, value, version))
+`, testOrg, value, version))
 }
 
 func TestAccConfig_writeOnly(t *testing.T) {
@@ -591,13 +491,13 @@ func TestAccConfig_writeOnly(t *testing.T) {
 		name   = "bifrost_config.wo"
 		key    = "psa_client_secret"
 	)
-	free := cfgAccJSONFreeOf{first, second}
+	free := valuesAbsent{first, second}
 	versionChanges := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, cfgAccOrg, key),
+		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, testOrg, key),
 		Steps: []resource.TestStep{
 			{
 				Config: cfgAccWriteOnlyConfig(v, first, 1),
@@ -605,12 +505,11 @@ func TestAccConfig_writeOnly(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{free},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(name, cfgAccOrg, key),
+					cfgAccComputed(name, testOrg, key),
 					resource.TestCheckNoResourceAttr(name, "value"),
 					resource.TestCheckNoResourceAttr(name, "value_wo"),
 					resource.TestCheckResourceAttr(name, "value_wo_version", "1"),
-					cfgAccStateFreeOf(first, second),
-					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, first),
+					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, first),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					free,
@@ -630,8 +529,7 @@ func TestAccConfig_writeOnly(t *testing.T) {
 					resource.TestCheckNoResourceAttr(name, "value"),
 					resource.TestCheckNoResourceAttr(name, "value_wo"),
 					resource.TestCheckResourceAttr(name, "value_wo_version", "2"),
-					cfgAccStateFreeOf(first, second),
-					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, second),
+					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, second),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					free,
@@ -641,7 +539,7 @@ func TestAccConfig_writeOnly(t *testing.T) {
 			{
 				// A write-only value cannot be compared, but its version can: an out-of-band
 				// change shows as an update, and apply writes the declared value again.
-				PreConfig: func() { cfgAccRotate(t, v, cfgAccOrg, key, "changed-by-hand") },
+				PreConfig: func() { cfgAccRotate(t, v, testOrg, key, "changed-by-hand") },
 				Config:    cfgAccWriteOnlyConfig(v, second, 2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -651,8 +549,7 @@ func TestAccConfig_writeOnly(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(name, "value_wo_version", "2"),
-					cfgAccStateFreeOf(first, second),
-					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, second),
+					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, second),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					free,
@@ -729,7 +626,7 @@ data "bifrost_config" "smtp" {
   key             = bifrost_config.smtp.key
   depends_on      = [bifrost_secret.smtp]
 }
-`, cfgAccOrg, sharedValue))
+`, testOrg, sharedValue))
 }
 
 func TestAccConfig_secretReference(t *testing.T) {
@@ -738,7 +635,7 @@ func TestAccConfig_secretReference(t *testing.T) {
 		v1 = "psa-token-ref-v1-7d1e"
 		v2 = "psa-token-ref-v2-c93a"
 	)
-	sharedID := cfgAccOrg + "/psa-api-token"
+	sharedID := testOrg + "/psa-api-token"
 	configs := []struct{ name, key string }{
 		{"ticketing", "ticketing_token"}, {"billing", "billing_token"}, {"monitoring", "monitoring_token"},
 	}
@@ -749,19 +646,19 @@ func TestAccConfig_secretReference(t *testing.T) {
 			checks = append(checks,
 				resource.TestCheckResourceAttr(r, "secret_id", sharedID),
 				resource.TestCheckNoResourceAttr(r, "value"),
-				cfgAccStored(t, v, cfgAccOrg, c.key, bifrost.TypeSecretReference, sharedID),
+				cfgAccStored(t, v, testOrg, c.key, bifrost.TypeSecretReference, sharedID),
 				cfgAccAttrIs(d, "value", value),
 				resource.TestCheckResourceAttr(d, "type", "secret_reference"),
-				resource.TestCheckResourceAttr(d, "resolved_scope", cfgAccOrg),
+				resource.TestCheckResourceAttr(d, "resolved_scope", testOrg),
 				resource.TestCheckResourceAttr(d, "secret_id", sharedID),
 			)
 		}
 		// The org config that points at a global secret.
 		checks = append(checks,
 			resource.TestCheckResourceAttr("bifrost_config.smtp", "secret_id", "global/smtp-password"),
-			cfgAccStored(t, v, cfgAccOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
+			cfgAccStored(t, v, testOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
 			cfgAccAttrIs("data.bifrost_config.smtp", "value", "smtp-global-0001"),
-			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "resolved_scope", cfgAccOrg),
+			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "resolved_scope", testOrg),
 			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "secret_id", "global/smtp-password"),
 		)
 		return resource.ComposeAggregateTestCheckFunc(checks...)
@@ -807,7 +704,7 @@ resource "bifrost_config" "psa" {
   type            = "secret_reference"
   secret_id       = "%s/psa-api-token"
 }
-`, cfgAccOrg, cfgAccOrgB)),
+`, testOrg, otherOrg)),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Secret reference crosses organizations.*may\s+not\s+reference\s+secret`),
 			},
@@ -820,7 +717,7 @@ resource "bifrost_config" "psa" {
   type            = "secret_reference"
   secret_id       = "%s/psa-api-token"
 }
-`, cfgAccOrgB)),
+`, otherOrg)),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Secret reference crosses organizations`),
 			},
@@ -832,7 +729,7 @@ resource "bifrost_config" "psa" {
   type      = "secret_reference"
   secret_id = "%s/psa-api-token"
 }
-`, cfgAccOrgB), fmt.Sprintf("organization_id = %q", cfgAccOrg)),
+`, otherOrg), fmt.Sprintf("organization_id = %q", testOrg)),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Secret reference crosses organizations`),
 			},
@@ -853,13 +750,13 @@ resource "bifrost_config" "psa" {
   type            = "secret_reference"
   secret_id       = "%[1]s/missing"
 }
-`, cfgAccOrg)),
-				ExpectError: regexp.MustCompile(`(?s)Secret reference points at a missing secret.*` + regexp.QuoteMeta(cfgAccOrg+"/missing") + `.*does\s+not\s+exist`),
+`, testOrg)),
+				ExpectError: regexp.MustCompile(`(?s)Secret reference points at a missing secret.*` + regexp.QuoteMeta(testOrg+"/missing") + `.*does\s+not\s+exist`),
 			},
 		},
 	})
 	// Nothing was written.
-	if _, err := v.store().GetMetadata(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, "psa_api_token"); !errors.Is(err, bifrost.ErrNotFound) {
+	if _, err := v.store().GetMetadata(cfgAccCtx(t), testOrg, bifrost.KindConfig, "psa_api_token"); !errors.Is(err, bifrost.ErrNotFound) {
 		t.Errorf("after the failed apply, want no config psa_api_token in Key Vault, got %v", err)
 	}
 }
@@ -871,7 +768,7 @@ func TestAccConfig_existingNotOverwritten(t *testing.T) {
 		seeded = "sk-seeded-by-bifrost-ui"
 	)
 	seed, err := v.store().Create(cfgAccCtx(t), bifrost.Entry{
-		Scope: cfgAccOrg, Kind: bifrost.KindConfig, Name: key, Type: bifrost.TypeSecret, Value: seeded, Enabled: true,
+		Scope: testOrg, Kind: bifrost.KindConfig, Name: key, Type: bifrost.TypeSecret, Value: seeded, Enabled: true,
 	})
 	if err != nil {
 		t.Fatalf("seeding the config: %v", err)
@@ -883,9 +780,9 @@ resource "bifrost_config" "stripe" {
   type            = "secret"
   value           = "sk-from-terraform"
 }
-`, cfgAccOrg, key)
+`, testOrg, key)
 	unchanged := func() {
-		got, err := v.store().Get(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, key)
+		got, err := v.store().Get(cfgAccCtx(t), testOrg, bifrost.KindConfig, key)
 		switch {
 		case err != nil:
 			t.Fatalf("reading the seeded config: %v", err)
@@ -903,7 +800,7 @@ resource "bifrost_config" "stripe" {
 			{
 				Config: v.config(body),
 				ExpectError: regexp.MustCompile(`(?s)Entry already exists.*import.*` +
-					`id\s+=\s+` + regexp.QuoteMeta(`"`+cfgAccOrg+"/"+key+`"`)),
+					`id\s+=\s+` + regexp.QuoteMeta(`"`+testOrg+"/"+key+`"`)),
 			},
 			{
 				// The way out the error names: an import block adopts it, then apply
@@ -914,15 +811,15 @@ import {
   to = bifrost_config.stripe
   id = "%s/%s"
 }
-`, cfgAccOrg, key)),
+`, testOrg, key)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("bifrost_config.stripe", plancheck.ResourceActionUpdate),
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.stripe", cfgAccOrg, key),
-					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeSecret, "sk-from-terraform"),
+					cfgAccComputed("bifrost_config.stripe", testOrg, key),
+					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, "sk-from-terraform"),
 				),
 			},
 		},
@@ -946,7 +843,7 @@ resource "bifrost_config" "bad" {
   type            = %q
   value           = %q
 }
-`, cfgAccOrg, typ, value)
+`, testOrg, typ, value)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -962,7 +859,7 @@ resource "bifrost_config" "bad" {
   type            = "string"
   value           = "x"
 }
-`, cfgAccOrg), `(?s)Invalid config key.*character\s+'-'`),
+`, testOrg), `(?s)Invalid config key.*character\s+'-'`),
 			step(`
 resource "bifrost_config" "bad" {
   organization_id = "not-a-uuid"
@@ -979,14 +876,14 @@ resource "bifrost_config" "bad" {
   secret_id       = "%[1]s/psa-api-token"
   value           = "x"
 }
-`, cfgAccOrg), `Attribute not allowed for secret_reference`),
+`, testOrg), `Attribute not allowed for secret_reference`),
 			step(fmt.Sprintf(`
 resource "bifrost_config" "bad" {
   organization_id = %[1]q
   key             = "api_key"
   type            = "secret_reference"
 }
-`, cfgAccOrg), `Missing secret_id`),
+`, testOrg), `Missing secret_id`),
 			step(fmt.Sprintf(`
 resource "bifrost_config" "bad" {
   organization_id = %[1]q
@@ -995,14 +892,14 @@ resource "bifrost_config" "bad" {
   value           = "x"
   secret_id       = "%[1]s/psa-api-token"
 }
-`, cfgAccOrg), `Attribute only for secret_reference`),
+`, testOrg), `Attribute only for secret_reference`),
 			step(fmt.Sprintf(`
 resource "bifrost_config" "bad" {
   organization_id = %q
   key             = "api_key"
   type            = "string"
 }
-`, cfgAccOrg), `(?s)Missing value.*needs\s+value\s+or\s+value_wo`),
+`, testOrg), `(?s)Missing value.*needs\s+value\s+or\s+value_wo`),
 			step(`
 resource "bifrost_config" "bad" {
   key   = "api_key"
@@ -1018,7 +915,7 @@ resource "bifrost_config" "bad" {
   value           = "x"
   description     = %q
 }
-`, cfgAccOrg, strings.Repeat("d", 257)), `Invalid description`),
+`, testOrg, strings.Repeat("d", 257)), `Invalid description`),
 			step(fmt.Sprintf(`
 resource "bifrost_config" "bad" {
   organization_id = %q
@@ -1026,18 +923,18 @@ resource "bifrost_config" "bad" {
   type            = "secret"
   value           = ""
 }
-`, cfgAccOrg), `Invalid secret value`),
+`, testOrg), `Invalid secret value`),
 		},
 	})
 	// Nothing at all was written by the failed plans.
-	if list, err := v.store().List(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig); err != nil || len(list) != 0 {
+	if list, err := v.store().List(cfgAccCtx(t), testOrg, bifrost.KindConfig); err != nil || len(list) != 0 {
 		t.Errorf("after plan-time errors, want no configs in Key Vault, got %d (err %v)", len(list), err)
 	}
 }
 
 func TestAccConfig_providerDefaultScope(t *testing.T) {
 	v := newAccVault(t)
-	scopeLine := fmt.Sprintf("organization_id = %q", cfgAccOrg)
+	scopeLine := fmt.Sprintf("organization_id = %q", testOrg)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -1052,13 +949,13 @@ resource "bifrost_config" "region" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						// The scope, id and Key Vault name are known before apply.
-						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("id"), knownvalue.StringExact(cfgAccOrg+"/default_region")),
-						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(cfgAccOrg, "default_region"))),
+						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("id"), knownvalue.StringExact(testOrg+"/default_region")),
+						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(testOrg, "default_region"))),
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", cfgAccOrg, "default_region"),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+					cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
 				),
 			},
 			{
@@ -1070,7 +967,7 @@ resource "bifrost_config" "region" {
   type            = "string"
   value           = "westeurope"
 }
-`, cfgAccOrg), scopeLine),
+`, testOrg), scopeLine),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("bifrost_config.region", plancheck.ResourceActionNoop),
@@ -1094,12 +991,12 @@ resource "bifrost_config" "region" {
   type            = "string"
   value           = "westeurope"
 }
-`, cfgAccOrg),
+`, testOrg),
 				ExpectError: regexp.MustCompile(`(?s)Permission denied by Key Vault.*Key\s+Vault\s+Secrets\s+Officer`),
 			},
 		},
 	})
-	if _, err := v.store().GetMetadata(cfgAccCtx(t), cfgAccOrg, bifrost.KindConfig, "default_region"); !errors.Is(err, bifrost.ErrNotFound) {
+	if _, err := v.store().GetMetadata(cfgAccCtx(t), testOrg, bifrost.KindConfig, "default_region"); !errors.Is(err, bifrost.ErrNotFound) {
 		t.Errorf("after the refused create, want no config in Key Vault, got %v", err)
 	}
 }
@@ -1118,11 +1015,11 @@ resource "bifrost_config" "suffix" {
   type            = "string"
   value           = ""
 }
-`, cfgAccOrg)),
+`, testOrg)),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.suffix", cfgAccOrg, "ticket_suffix"),
+					cfgAccComputed("bifrost_config.suffix", testOrg, "ticket_suffix"),
 					resource.TestCheckResourceAttr("bifrost_config.suffix", "value", ""),
-					cfgAccStored(t, v, cfgAccOrg, "ticket_suffix", bifrost.TypeString, ""),
+					cfgAccStored(t, v, testOrg, "ticket_suffix", bifrost.TypeString, ""),
 				),
 			},
 		},
@@ -1131,7 +1028,7 @@ resource "bifrost_config" "suffix" {
 
 func TestAccConfig_scopeSpelling(t *testing.T) {
 	v := newAccVault(t)
-	upper := strings.ToUpper(cfgAccOrg)
+	upper := strings.ToUpper(testOrg)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -1148,9 +1045,9 @@ resource "bifrost_config" "region" {
 `, upper)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("bifrost_config.region", "organization_id", upper),
-					resource.TestCheckResourceAttr("bifrost_config.region", "id", cfgAccOrg+"/default_region"),
-					resource.TestCheckResourceAttr("bifrost_config.region", "key_vault_secret_name", cfgAccKVName(cfgAccOrg, "default_region")),
-					cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+					resource.TestCheckResourceAttr("bifrost_config.region", "id", testOrg+"/default_region"),
+					resource.TestCheckResourceAttr("bifrost_config.region", "key_vault_secret_name", cfgAccKVName(testOrg, "default_region")),
+					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
 				),
 			},
 		},
@@ -1159,7 +1056,7 @@ resource "bifrost_config" "region" {
 
 func TestAccConfig_secretIDSpelling(t *testing.T) {
 	v := newAccVault(t)
-	upper := strings.ToUpper(cfgAccOrg)
+	upper := strings.ToUpper(testOrg)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -1180,9 +1077,9 @@ resource "bifrost_config" "psa" {
   secret_id       = "%[2]s/psa-api-token"
   depends_on      = [bifrost_secret.psa]
 }
-`, cfgAccOrg, upper)),
+`, testOrg, upper)),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccStored(t, v, cfgAccOrg, "psa_api_token", bifrost.TypeSecretReference, cfgAccOrg+"/psa-api-token"),
+					cfgAccStored(t, v, testOrg, "psa_api_token", bifrost.TypeSecretReference, testOrg+"/psa-api-token"),
 				),
 			},
 		},
@@ -1205,39 +1102,39 @@ func TestAccConfig_replace(t *testing.T) {
 	name := "bifrost_config.region"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, cfgAccOrgB, "region"),
+		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, otherOrg, "region"),
 		Steps: []resource.TestStep{
 			{
-				Config: cfgAccReplaceConfig(v, cfgAccOrg, "default_region"),
-				Check:  cfgAccComputed(name, cfgAccOrg, "default_region"),
+				Config: cfgAccReplaceConfig(v, testOrg, "default_region"),
+				Check:  cfgAccComputed(name, testOrg, "default_region"),
 			},
 			{
 				// A new key is a new config: the old one is soft-deleted.
-				Config: cfgAccReplaceConfig(v, cfgAccOrg, "region"),
+				Config: cfgAccReplaceConfig(v, testOrg, "region"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(name, plancheck.ResourceActionDestroyBeforeCreate),
-						plancheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringExact(cfgAccOrg+"/region")),
+						plancheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringExact(testOrg+"/region")),
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(name, cfgAccOrg, "region"),
-					cfgAccStored(t, v, cfgAccOrg, "region", bifrost.TypeString, "westeurope"),
-					cfgAccCheckSoftDeleted(t, v, cfgAccOrg, "default_region"),
+					cfgAccComputed(name, testOrg, "region"),
+					cfgAccStored(t, v, testOrg, "region", bifrost.TypeString, "westeurope"),
+					cfgAccCheckSoftDeleted(t, v, testOrg, "default_region"),
 				),
 			},
 			{
 				// Another organization is another config too.
-				Config: cfgAccReplaceConfig(v, cfgAccOrgB, "region"),
+				Config: cfgAccReplaceConfig(v, otherOrg, "region"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(name, plancheck.ResourceActionDestroyBeforeCreate),
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(name, cfgAccOrgB, "region"),
-					cfgAccStored(t, v, cfgAccOrgB, "region", bifrost.TypeString, "westeurope"),
-					cfgAccCheckSoftDeleted(t, v, cfgAccOrg, "region"),
+					cfgAccComputed(name, otherOrg, "region"),
+					cfgAccStored(t, v, otherOrg, "region", bifrost.TypeString, "westeurope"),
+					cfgAccCheckSoftDeleted(t, v, testOrg, "region"),
 				),
 			},
 			{
@@ -1249,13 +1146,13 @@ resource "bifrost_config" "region" {
   type            = "json"
   value           = jsonencode(["westeurope", "northeurope"])
 }
-`, cfgAccOrgB)),
+`, otherOrg)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
 					},
 				},
-				Check: cfgAccStored(t, v, cfgAccOrgB, "region", bifrost.TypeJSON, `["westeurope","northeurope"]`),
+				Check: cfgAccStored(t, v, otherOrg, "region", bifrost.TypeJSON, `["westeurope","northeurope"]`),
 			},
 		},
 	})
@@ -1266,11 +1163,11 @@ func TestAccConfig_softDeleted(t *testing.T) {
 	const key = "default_region"
 	ctx := cfgAccCtx(t)
 	if _, err := v.store().Create(ctx, bifrost.Entry{
-		Scope: cfgAccOrg, Kind: bifrost.KindConfig, Name: key, Type: bifrost.TypeString, Value: "eastus", Enabled: true,
+		Scope: testOrg, Kind: bifrost.KindConfig, Name: key, Type: bifrost.TypeString, Value: "eastus", Enabled: true,
 	}); err != nil {
 		t.Fatalf("seeding the config: %v", err)
 	}
-	if err := v.store().Delete(ctx, bifrost.Entry{Scope: cfgAccOrg, Kind: bifrost.KindConfig, Name: key}); err != nil {
+	if err := v.store().Delete(ctx, bifrost.Ref{Scope: testOrg, Kind: bifrost.KindConfig, Name: key}); err != nil {
 		t.Fatalf("soft-deleting the config: %v", err)
 	}
 	body := fmt.Sprintf(`
@@ -1280,7 +1177,7 @@ resource "bifrost_config" "region" {
   type            = "string"
   value           = "westeurope"
 }
-`, cfgAccOrg, key)
+`, testOrg, key)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -1292,8 +1189,8 @@ resource "bifrost_config" "region" {
 				// By default the soft-deleted secret is recovered and gets the declared value.
 				Config: v.config(body),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", cfgAccOrg, key),
-					cfgAccStored(t, v, cfgAccOrg, key, bifrost.TypeString, "westeurope"),
+					cfgAccComputed("bifrost_config.region", testOrg, key),
+					cfgAccStored(t, v, testOrg, key, bifrost.TypeString, "westeurope"),
 				),
 			},
 		},
@@ -1313,7 +1210,7 @@ func TestAccConfig_disabledOutOfBand(t *testing.T) {
 				// write the declared value again, which re-enables it.
 				PreConfig: func() {
 					enabled := false
-					_, err := v.kvClient().UpdateSecretProperties(cfgAccCtx(t), cfgAccKVName(cfgAccOrg, "default_region"), "",
+					_, err := v.kvClient().UpdateSecretProperties(cfgAccCtx(t), cfgAccKVName(testOrg, "default_region"), "",
 						cfgAccDisable(&enabled), nil)
 					if err != nil {
 						t.Fatalf("disabling out of band: %v", err)
@@ -1325,7 +1222,7 @@ func TestAccConfig_disabledOutOfBand(t *testing.T) {
 						plancheck.ExpectResourceAction("bifrost_config.region", plancheck.ResourceActionUpdate),
 					},
 				},
-				Check: cfgAccStored(t, v, cfgAccOrg, "default_region", bifrost.TypeString, "westeurope"),
+				Check: cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
 			},
 		},
 	})
@@ -1358,10 +1255,10 @@ func TestAccConfig_example(t *testing.T) {
 					"stripe_api_key": config.StringVariable("sk-example-0001"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccStored(t, v, cfgAccOrg, "billing_api_token", bifrost.TypeSecretReference, cfgAccOrg+"/psa-api-token"),
-					cfgAccStored(t, v, cfgAccOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
-					cfgAccStored(t, v, cfgAccOrg, "stripe_api_key", bifrost.TypeSecret, "sk-example-0001"),
-					cfgAccStored(t, v, cfgAccOrg, "escalation_policy", bifrost.TypeJSON, `{"after_minutes":30,"levels":["tier1","tier2","on-call"]}`),
+					cfgAccStored(t, v, testOrg, "billing_api_token", bifrost.TypeSecretReference, testOrg+"/psa-api-token"),
+					cfgAccStored(t, v, testOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
+					cfgAccStored(t, v, testOrg, "stripe_api_key", bifrost.TypeSecret, "sk-example-0001"),
+					cfgAccStored(t, v, testOrg, "escalation_policy", bifrost.TypeJSON, `{"after_minutes":30,"levels":["tier1","tier2","on-call"]}`),
 					cfgAccStored(t, v, bifrost.GlobalScope, "support_email", bifrost.TypeString, "support@example.com"),
 				),
 			},

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
 // Resource identity (Terraform >= 1.12, OpenTofu >= 1.12): an entry is identified by its scope
@@ -34,12 +32,12 @@ func entryIdentitySchema(nameAttr, nameDescription string) identityschema.Schema
 // setEntryIdentity records the identity of an entry. An adopted Key Vault secret that has no
 // Bifrost name yet gets empty attributes until its first apply names it (the identity is
 // declared mutable for that reason).
-func setEntryIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, nameAttr string, scope bifrost.Scope, name string) diag.Diagnostics {
+func setEntryIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, nameAttr string, scope string, name string) diag.Diagnostics {
 	if identity == nil {
 		return nil
 	}
 	var diags diag.Diagnostics
-	diags.Append(identity.SetAttribute(ctx, path.Root("organization_id"), string(scope))...)
+	diags.Append(identity.SetAttribute(ctx, path.Root("organization_id"), scope)...)
 	diags.Append(identity.SetAttribute(ctx, path.Root(nameAttr), name)...)
 	return diags
 }

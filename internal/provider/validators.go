@@ -2,6 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -31,16 +35,6 @@ func (v domainValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-// scopeValidator accepts "global" or an organization UUID.
-var scopeValidator = domainValidator{
-	summary:     "Invalid organization_id",
-	description: "must be the literal `global` or an organization UUID",
-	check: func(s string) error {
-		_, err := bifrost.ParseScope(s)
-		return err
-	},
-}
-
 var secretNameValidator = domainValidator{
 	summary:     "Invalid secret name",
 	description: "must match ^[A-Za-z0-9_-]{1,100}$",
@@ -53,11 +47,62 @@ var configKeyValidator = domainValidator{
 	check:       bifrost.ValidateConfigKey,
 }
 
-var secretIDValidator = domainValidator{
-	summary:     "Invalid secret id",
-	description: "must be `{scope}/{name}`, e.g. the `id` of a `bifrost_secret`",
-	check: func(s string) error {
-		_, err := bifrost.ParseSecretID(s)
-		return err
+var valueSizeValidator = domainValidator{
+	summary:     "Value too large",
+	description: fmt.Sprintf("at most %d bytes", bifrost.MaxValueBytes),
+	check: func(v string) error {
+		// The message gives sizes only: the value itself must never appear in a diagnostic.
+		if len(v) > bifrost.MaxValueBytes {
+			return fmt.Errorf("the value is %d bytes long; Key Vault stores at most %d bytes (25 KB) per secret. Store large files elsewhere and keep a reference here", len(v), bifrost.MaxValueBytes)
+		}
+		return nil
 	},
+}
+
+var contentTypeValidator = domainValidator{
+	summary:     "Invalid content_type",
+	description: fmt.Sprintf("at most %d bytes", bifrost.MaxContentTypeLength),
+	check:       bifrost.ValidateContentType,
+}
+
+var descriptionValidator = domainValidator{
+	summary:     "Invalid description",
+	description: fmt.Sprintf("at most %d bytes (it is kept in a Key Vault tag)", bifrost.MaxTagValueLength),
+	check:       bifrost.ValidateDescription,
+}
+
+// wholeSecondsValidator refuses a time with a fraction of a second: Key Vault keeps whole
+// seconds, so such a time would read back as another one and show as drift forever.
+var wholeSecondsValidator = domainValidator{
+	summary:     "Invalid time",
+	description: "whole seconds (Key Vault keeps no fractions)",
+	check: func(s string) error {
+		t, err := time.Parse(time.RFC3339, s)
+		if err == nil && t.Nanosecond() != 0 {
+			return fmt.Errorf("%q has a fraction of a second; Key Vault keeps whole seconds, so write it like 2030-01-31T00:00:00Z", s)
+		}
+		return nil // timetypes.RFC3339 reports malformed times itself
+	},
+}
+
+// tagsValidator checks each known tag with the domain's rules (reserved prefix, Key Vault's
+// key and value lengths); values only known at apply are checked then. Their number depends
+// on the description too, so the resource's ValidateConfig counts them.
+type tagsValidator struct{}
+
+var _ validator.Map = tagsValidator{}
+
+func (tagsValidator) Description(context.Context) string {
+	return fmt.Sprintf("keys of 1 to %d bytes not starting with %q, values of at most %d bytes", bifrost.MaxTagKeyLength, bifrost.ReservedTagPrefix, bifrost.MaxTagValueLength)
+}
+
+func (v tagsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (tagsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	tags := tagsOf(req.ConfigValue)
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if err := bifrost.ValidateTag(k, tags[k]); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tags", err.Error())
+		}
+	}
 }

@@ -1,0 +1,392 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+// The core that bifrost_secret and bifrost_config share: both manage one Key Vault entry, so
+// planning, create, read, update, delete, import and identity are written once here, over a
+// small interface each resource's model implements (what is particular to its kind: its name
+// attribute, and how its own attributes map to and from the domain's Entry). A third kind is
+// a schema plus that mapping.
+
+// entryResourceInterfaces is every framework interface an entry resource implements: the
+// core's, and ValidateConfig and ConfigValidators, which each kind writes for its schema.
+type entryResourceInterfaces interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithImportState
+	resource.ResourceWithIdentity
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithConfigValidators
+	resource.ResourceWithValidateConfig
+}
+
+// entryModel holds the attributes every entry resource has; each resource's model embeds it.
+type entryModel struct {
+	ID                 types.String         `tfsdk:"id"`
+	OrganizationID     canonicalStringValue `tfsdk:"organization_id"`
+	Value              types.String         `tfsdk:"value"`
+	ValueWO            types.String         `tfsdk:"value_wo"`
+	ValueWOVersion     types.Int64          `tfsdk:"value_wo_version"`
+	Description        types.String         `tfsdk:"description"`
+	Version            types.String         `tfsdk:"version"`
+	KeyVaultSecretName types.String         `tfsdk:"key_vault_secret_name"`
+	KeyVaultSecretID   types.String         `tfsdk:"key_vault_secret_id"`
+	CreatedAt          timetypes.RFC3339    `tfsdk:"created_at"`
+	UpdatedAt          timetypes.RFC3339    `tfsdk:"updated_at"`
+	Timeouts           timeouts.Value       `tfsdk:"timeouts"`
+}
+
+// entryResourceModel is what the core needs of a resource's model; the model's pointer type
+// implements it.
+type entryResourceModel interface {
+	shared() *entryModel
+	// entryName is the secret name or config key attribute.
+	entryName() types.String
+	// toEntry sets the kind's own fields of e (type, content type, dates, tags, ...) from the
+	// model; the core has set the identity, value and description.
+	toEntry(e *bifrost.Entry, diags *diag.Diagnostics)
+	// fromEntry copies what Key Vault holds into the kind's own attributes and the value after
+	// a read; importing says the state was just imported, so a value is taken as found.
+	fromEntry(e *bifrost.Entry, importing bool)
+	// writesValue reports whether applying the model over prior writes a new version (a new
+	// value) rather than only changing metadata.
+	writesValue(prior entryResourceModel) bool
+	// checkPlan adds the kind's plan-time checks that need the resolved scope.
+	checkPlan(scope bifrost.Scope, diags *diag.Diagnostics)
+}
+
+// entryKind is what tells the entry resources apart in the core.
+type entryKind struct {
+	kind bifrost.Kind
+	// nameAttr is the attribute that names the entry: "name" or "key".
+	nameAttr string
+	// adoptable: an import by Key Vault URL adopts a secret that predates the provider.
+	adoptable bool
+}
+
+// entryResource implements resource.Resource for one entry kind; M is the resource's model.
+type entryResource[M any, P interface {
+	*M
+	entryResourceModel
+}] struct {
+	client *providerClient
+	entryKind
+}
+
+// defaultTimeout bounds each operation when the timeouts attribute does not say otherwise; it
+// covers Key Vault's soft-delete and recovery transitions, which usually take seconds, and
+// the retries of throttled or failed requests, which go on until this deadline.
+const defaultTimeout = 5 * time.Minute
+
+// timeoutsDescription documents the timeouts of every resource.
+const timeoutsDescription = "How long each operation may take, as [durations](https://pkg.go.dev/time#ParseDuration) such as " +
+	"`\"30s\"` or `\"10m\"`; default `\"5m\"` each. Within this time the provider waits out soft-delete and recovery " +
+	"transitions and retries requests that Key Vault throttled (429, honouring Retry-After), failed (5xx) or dropped."
+
+func (r *entryResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *entryResource[M, P]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = entryIdentitySchema(r.nameAttr, fmt.Sprintf("The %s %s.", r.kind, r.nameAttr))
+}
+
+// ModifyPlan settles the scope (the resource's own or the provider's), replaces the entry when
+// the scope changes, shows the id and the Key Vault name before apply, and keeps the version
+// steady when only metadata changes.
+func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan, prior M
+	p, s := P(&plan), P(&prior)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, p)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, s)...)
+	}
+	var cfgOrg canonicalStringValue
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("organization_id"), &cfgOrg)...)
+	if resp.Diagnostics.HasError() || cfgOrg.IsUnknown() {
+		return
+	}
+	scope, diags := r.client.resolveScope(cfgOrg.StringValue, path.Root("organization_id"))
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	pm := p.shared()
+	if cfgOrg.IsNull() {
+		pm.OrganizationID = scopeValueOf(string(scope))
+	}
+	if !creating && !s.shared().OrganizationID.IsNull() && s.shared().OrganizationID.Canonical() != string(scope) {
+		resp.RequiresReplace.Append(path.Root("organization_id"))
+	}
+	p.checkPlan(scope, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if name := p.entryName(); !name.IsUnknown() {
+		pm.ID = types.StringValue(bifrost.SecretID{Scope: scope, Name: name.ValueString()}.String())
+		if creating {
+			pm.KeyVaultSecretName = types.StringValue(bifrost.KeyVaultName(scope, r.kind, name.ValueString()))
+		}
+	}
+	if !creating && !p.writesValue(s) && !s.shared().Version.IsNull() {
+		// A metadata PATCH keeps the version (and its creation time); only a new value makes one.
+		pm.Version, pm.CreatedAt = s.shared().Version, s.shared().CreatedAt
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, p)...)
+}
+
+func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan M
+	p := P(&plan)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, p)...)
+	valueWO := writeOnlyValue(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, p.shared().Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	entry, ok := r.entryFrom(p, valueWO, "", &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = maskValue(ctx, entry.Value)
+	tflog.Debug(ctx, "creating entry", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
+	created, err := r.client.store.Create(ctx, entry)
+	if err != nil {
+		resp.Diagnostics.Append(r.client.storeDiagnostic("creating the "+string(r.kind), err))
+		return
+	}
+	r.finishWrite(ctx, p, created, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state M
+	m := P(&state)
+	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, m.shared().Timeouts.Read, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ref, ok := r.refOf(m, private.Owner, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	got, err := r.client.store.Read(ctx, ref)
+	switch {
+	case errors.Is(err, bifrost.ErrNotFound):
+		// Deleted out of band (or soft-deleted): let the plan show it as to be created again.
+		tflog.Warn(ctx, "entry not found in Key Vault; removing it from state", map[string]any{"key_vault_secret_name": ref.KeyVaultName})
+		resp.State.RemoveResource(ctx)
+		// The framework wants an identity even for an object that is gone (an import of a
+		// missing entry must fail with the CLI's own "non-existent" message).
+		resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, m)...)
+		return
+	case err != nil:
+		resp.Diagnostics.Append(r.client.storeDiagnostic("reading the "+string(r.kind), err))
+		return
+	}
+	ctx = maskValue(ctx, got.Value)
+
+	s := m.shared()
+	s.Description = optionalString(got.Description)
+	m.fromEntry(got, private.Imported)
+	if !s.ValueWOVersion.IsNull() && private.WrittenVersion != "" && private.WrittenVersion != got.Version {
+		// The value is write-only, so drift shows through the version: anything but the version
+		// this provider wrote last means someone else wrote, and the next apply writes again.
+		tflog.Info(ctx, "entry changed outside Terraform; planning to write the declared write-only value again")
+		s.ValueWOVersion = types.Int64Null()
+	}
+	s.setComputed(got)
+	// A state without an owner token (imported, or written by an earlier provider version)
+	// takes the entry's; a token missing in Key Vault (rewritten out of band) keeps the state's.
+	if private.Owner == "" {
+		private.Owner = got.Owner
+	}
+	private.Imported = false
+	resp.Diagnostics.Append(private.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, m)...)
+}
+
+func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state M
+	p, s := P(&plan), P(&state)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, p)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, s)...)
+	valueWO := writeOnlyValue(ctx, req.Config, &resp.Diagnostics)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, p.shared().Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	entry, ok := r.entryFrom(p, valueWO, private.Owner, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	entry.KeyVaultName = s.shared().KeyVaultSecretName.ValueString()
+	ctx = maskValue(ctx, entry.Value)
+
+	var updated *bifrost.Entry
+	var err error
+	if p.writesValue(s) {
+		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
+		updated, err = r.client.store.Rotate(ctx, entry)
+	} else {
+		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
+		updated, err = r.client.store.UpdateMetadata(ctx, entry)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(r.client.storeDiagnostic("updating the "+string(r.kind), err))
+		return
+	}
+	r.finishWrite(ctx, p, updated, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state M
+	m := P(&state)
+	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
+	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, m.shared().Timeouts.Delete, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ref, ok := r.refOf(m, private.Owner, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if err := r.client.store.Delete(ctx, ref); err != nil {
+		resp.Diagnostics.Append(r.client.storeDiagnostic("deleting the "+string(r.kind), err))
+	}
+}
+
+// entryFrom builds the domain entry the plan describes: the value comes from value or,
+// write-only, from the configuration; owner is the token the state holds.
+func (r *entryResource[M, P]) entryFrom(m P, valueWO types.String, owner string, diags *diag.Diagnostics) (bifrost.Entry, bool) {
+	s := m.shared()
+	scope, d := r.client.resolveScope(s.OrganizationID.StringValue, path.Root("organization_id"))
+	diags.Append(d...)
+	if diags.HasError() {
+		return bifrost.Entry{}, false
+	}
+	value := s.Value.ValueString()
+	if !valueWO.IsNull() {
+		value = valueWO.ValueString()
+	}
+	e := bifrost.Entry{
+		Scope:       scope,
+		Kind:        r.kind,
+		Name:        m.entryName().ValueString(),
+		Value:       value,
+		Description: s.Description.ValueString(),
+		Enabled:     true,
+		Owner:       owner,
+	}
+	m.toEntry(&e, diags)
+	return e, !diags.HasError()
+}
+
+// refOf is the domain's reference to the entry in state: its identity (none yet for a Key
+// Vault secret adopted by URL and not yet applied), physical name and owner token.
+func (r *entryResource[M, P]) refOf(m P, owner string, diags *diag.Diagnostics) (bifrost.Ref, bool) {
+	s := m.shared()
+	ref := bifrost.Ref{Kind: r.kind, KeyVaultName: s.KeyVaultSecretName.ValueString(), Owner: owner}
+	if name := m.entryName(); !name.IsNull() && name.ValueString() != "" {
+		scope, err := bifrost.ParseScope(s.OrganizationID.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("organization_id"), "Invalid organization_id in state", err.Error()+
+				". The state was edited or written by a broken version; fix organization_id with `terraform state rm` and an import.")
+			return ref, false
+		}
+		ref.Scope, ref.Name = scope, name.ValueString()
+	}
+	return ref, true
+}
+
+// finishWrite records what a create or update wrote: the computed attributes, the private
+// state (owner token, version written for a write-only value), the state and the identity.
+func (r *entryResource[M, P]) finishWrite(ctx context.Context, m P, written *bifrost.Entry, priv privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	s := m.shared()
+	s.setComputed(written)
+	p := privateData{Owner: written.Owner}
+	if !s.ValueWOVersion.IsNull() {
+		p.WrittenVersion = written.Version
+	}
+	diags.Append(p.save(ctx, priv)...)
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(r.setIdentity(ctx, identity, m)...)
+}
+
+// setIdentity records the identity of the entry in m (empty attributes for an adopted Key
+// Vault secret that has no Bifrost name yet).
+func (r *entryResource[M, P]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m P) diag.Diagnostics {
+	return setEntryIdentity(ctx, identity, r.nameAttr, m.shared().OrganizationID.Canonical(), m.entryName().ValueString())
+}
+
+// ImportState takes `{scope}/{name}` (or the identity in an import block); for an adoptable
+// kind, the https URL of a Key Vault secret in this provider's vault adopts it.
+func (r *entryResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importEntry(ctx, r.client, r.entryKind, req, resp)
+}
+
+// setComputed copies what Key Vault decided (names, version, times) into the model.
+func (s *entryModel) setComputed(e *bifrost.Entry) {
+	if e.Name != "" {
+		s.ID = types.StringValue(e.SecretID().String())
+	}
+	s.Version = types.StringValue(e.Version)
+	s.KeyVaultSecretName = types.StringValue(e.KeyVaultName)
+	s.KeyVaultSecretID = types.StringValue(e.ID)
+	s.CreatedAt = rfc3339Of(&e.CreatedAt)
+	s.UpdatedAt = rfc3339Of(&e.UpdatedAt)
+}
+
+// writeOnlyValue reads value_wo from the configuration: write-only values are never in the
+// plan or the state.
+func writeOnlyValue(ctx context.Context, cfg tfsdk.Config, diags *diag.Diagnostics) types.String {
+	var v types.String
+	diags.Append(cfg.GetAttribute(ctx, path.Root("value_wo"), &v)...)
+	return v
+}
+
+// withTimeout bounds ctx by the operation's timeout (timeouts.Value.Create, .Read, ...).
+func withTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, dd := timeout(ctx, defaultTimeout)
+	diags.Append(dd...)
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	epschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+// What the data sources and their ephemeral twins share. The framework gives each its own
+// schema types, so an attribute is described once in a lookupAttr table and converted to
+// either kind of schema; the reading itself is one method of the shared model, called by
+// both the data source's Read and the ephemeral resource's Open through runLookup.
+
+// lookupAttrKind is the Terraform type of a lookup attribute.
+type lookupAttrKind int
+
+const (
+	lookupString lookupAttrKind = iota
+	lookupBool
+	lookupStringMap
+)
+
+// lookupAttr describes one attribute of a data source and its ephemeral twin. An attribute
+// that is neither required nor optional is computed.
+type lookupAttr struct {
+	kind        lookupAttrKind
+	description string
+	required    bool
+	optional    bool
+	sensitive   bool
+	customType  basetypes.StringTypable
+	validators  []validator.String
+}
+
+type lookupAttrs map[string]lookupAttr
+
+// dataSource returns the attributes as a data source schema's.
+func (attrs lookupAttrs) dataSource() map[string]dsschema.Attribute {
+	out := make(map[string]dsschema.Attribute, len(attrs))
+	for name, a := range attrs {
+		computed := !a.required && !a.optional
+		switch a.kind {
+		case lookupBool:
+			out[name] = dsschema.BoolAttribute{Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
+		case lookupStringMap:
+			out[name] = dsschema.MapAttribute{ElementType: types.StringType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
+		default:
+			out[name] = dsschema.StringAttribute{CustomType: a.customType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.validators}
+		}
+	}
+	return out
+}
+
+// ephemeral returns the attributes as an ephemeral resource schema's.
+func (attrs lookupAttrs) ephemeral() map[string]epschema.Attribute {
+	out := make(map[string]epschema.Attribute, len(attrs))
+	for name, a := range attrs {
+		computed := !a.required && !a.optional
+		switch a.kind {
+		case lookupBool:
+			out[name] = epschema.BoolAttribute{Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
+		case lookupStringMap:
+			out[name] = epschema.MapAttribute{ElementType: types.StringType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
+		default:
+			out[name] = epschema.StringAttribute{CustomType: a.customType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.validators}
+		}
+	}
+	return out
+}
+
+// computedTime is a computed RFC 3339 time attribute.
+func computedTime(description string) lookupAttr {
+	return lookupAttr{customType: timetypes.RFC3339Type{}, description: description}
+}
+
+// lookupTimeoutDefault bounds a read when the configuration sets no timeouts: a read is a few
+// Key Vault requests, and throttled or failed requests are retried until this deadline.
+const lookupTimeoutDefault = 5 * time.Minute
+
+// lookupTimeoutDescription documents the timeouts of every data source and ephemeral resource.
+const lookupTimeoutDescription = "How long to wait for Key Vault, as a [duration](https://pkg.go.dev/time#ParseDuration) " +
+	"such as `\"30s\"` or `\"2m\"`. Default `\"5m\"`. Requests that Key Vault throttled (429, honouring Retry-After), " +
+	"failed (5xx) or dropped are retried within this time."
+
+// lookupModel is the shared model of a data source and its ephemeral twin.
+type lookupModel interface {
+	// lookup reads the answer from Key Vault into the model.
+	lookup(ctx context.Context, c *providerClient) diag.Diagnostics
+}
+
+// lookupResult is where an answer goes: the data source's state or the ephemeral result.
+type lookupResult interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}
+
+// runLookup is the body of a data source's Read and an ephemeral resource's Open: decode the
+// configuration into data, bound the read by its timeout, read, and hand the answer over.
+func runLookup(ctx context.Context, c *providerClient, what string, cfg tfsdk.Config, data interface {
+	lookupModel
+	timeout(context.Context, time.Duration) (time.Duration, diag.Diagnostics)
+}, out lookupResult, diags *diag.Diagnostics) {
+	diags.Append(cfg.Get(ctx, data)...)
+	if diags.HasError() {
+		return
+	}
+	if c == nil {
+		diags.AddError("Provider not configured",
+			"The Bifrost provider was not configured when "+what+" was read, usually because the provider block "+
+				"uses values that are only known after apply. Make the provider block depend only on values known at plan time.")
+		return
+	}
+	d, dd := data.timeout(ctx, lookupTimeoutDefault)
+	diags.Append(dd...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	diags.Append(data.lookup(ctx, c)...)
+	if diags.HasError() {
+		return
+	}
+	diags.Append(out.Set(ctx, data)...)
+}
+
+// lookupTags converts user tags to a map value; no tags is an empty map (not null), so that
+// lookup() and length() work without a null check.
+func lookupTags(tags map[string]string) types.Map {
+	v := tagsValue(tags, types.MapValueMust(types.StringType, nil))
+	return v
+}

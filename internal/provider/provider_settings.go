@@ -1,0 +1,505 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
+)
+
+// providerModel is the provider block as Terraform sends it.
+type providerModel struct {
+	VaultURL                          types.String `tfsdk:"vault_url"`
+	OrganizationID                    types.String `tfsdk:"organization_id"`
+	TenantID                          types.String `tfsdk:"tenant_id"`
+	ClientID                          types.String `tfsdk:"client_id"`
+	ClientSecret                      types.String `tfsdk:"client_secret"`
+	ClientCertificatePath             types.String `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword         types.String `tfsdk:"client_certificate_password"`
+	UseOIDC                           types.Bool   `tfsdk:"use_oidc"`
+	OIDCToken                         types.String `tfsdk:"oidc_token"`
+	OIDCTokenFilePath                 types.String `tfsdk:"oidc_token_file_path"`
+	OIDCRequestURL                    types.String `tfsdk:"oidc_request_url"`
+	OIDCRequestToken                  types.String `tfsdk:"oidc_request_token"`
+	UseMSI                            types.Bool   `tfsdk:"use_msi"`
+	UseCLI                            types.Bool   `tfsdk:"use_cli"`
+	Environment                       types.String `tfsdk:"environment"`
+	AuthorityHost                     types.String `tfsdk:"authority_host"`
+	SkipChallengeResourceVerification types.Bool   `tfsdk:"skip_challenge_resource_verification"`
+	PurgeOnDestroy                    types.Bool   `tfsdk:"purge_on_destroy"`
+	RecoverSoftDeleted                types.Bool   `tfsdk:"recover_soft_deleted"`
+}
+
+// providerSettings is the provider block after environment fallbacks and defaults: what the
+// client and the credential are built from. Each field is filled by one entry of
+// providerAttributes, whose field accessor names it.
+type providerSettings struct {
+	VaultURL                          string
+	OrganizationID                    bifrost.Scope // empty: resources must set organization_id
+	TenantID                          string
+	ClientID                          string
+	ClientSecret                      string
+	ClientCertificatePath             string
+	ClientCertificatePassword         string
+	UseOIDC                           bool
+	OIDCToken                         string
+	OIDCTokenFilePath                 string
+	OIDCRequestURL                    string
+	OIDCRequestToken                  string
+	UseMSI                            bool
+	UseCLI                            bool
+	Environment                       string
+	AuthorityHost                     string
+	SkipChallengeResourceVerification bool
+	PurgeOnDestroy                    bool
+	RecoverSoftDeleted                bool
+
+	// sources says where each attribute that was given came from.
+	sources map[providerAttribute]source
+}
+
+// source is where an attribute's value came from; the zero value means it was not given.
+type source struct {
+	inBlock bool   // the provider block
+	env     string // else the environment variable that held it
+}
+
+// sourceOf says where a's value came from.
+func (s *providerSettings) sourceOf(a providerAttribute) source { return s.sources[a] }
+
+func (s *providerSettings) setSource(a providerAttribute, src source) {
+	if s.sources == nil {
+		s.sources = map[providerAttribute]source{}
+	}
+	s.sources[a] = src
+}
+
+// providerAttribute is one attribute of the provider block: its schema, and how its value is
+// resolved (the block, else its environment variables in order, else its default) into its
+// field of providerSettings.
+type providerAttribute interface {
+	attributeName() string
+	schemaAttribute() schema.Attribute
+	// resolve fills the attribute's field of s; it reports values that cannot be used
+	// (unknown at plan, refused by the validators, not a boolean).
+	resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics
+	// checkGiven reports a required attribute that was given nowhere.
+	checkGiven(s *providerSettings) diag.Diagnostics
+}
+
+// credentialSwitch is an attribute that turns a credential method on: a non-empty string or true.
+type credentialSwitch interface {
+	providerAttribute
+	on(s *providerSettings) bool
+}
+
+// stringAttribute is a string attribute of the provider block, resolved into a field of type T.
+type stringAttribute[T ~string] struct {
+	name        string
+	env         []string // looked up in this order when the provider block leaves the attribute null
+	description string
+	sensitive   bool
+	// validators run at plan on the block's value, and at Configure on the environment's.
+	validators []validator.String
+	// missing, when set, makes the attribute required: it is the summary of the error when
+	// neither the block nor the environment gives a value.
+	missing  string
+	fallback T                       // the value when none is given, or the given one is empty
+	parse    func(string) (T, error) // nil: the value as given
+	model    func(*providerModel) *types.String
+	field    func(*providerSettings) *T
+}
+
+// boolAttribute is a boolean attribute of the provider block.
+type boolAttribute struct {
+	name        string
+	env         []string // looked up in this order when the provider block leaves the attribute null
+	description string
+	fallback    bool // the value when none is given
+	model       func(*providerModel) *types.Bool
+	field       func(*providerSettings) *bool
+}
+
+// The provider block, one variable per attribute so that the credential table can name them.
+var (
+	vaultURLAttr = &stringAttribute[string]{
+		name: "vault_url", env: []string{"BIFROST_VAULT_URL", "ARM_KEY_VAULT_URL", "AZURE_KEYVAULT_URL"},
+		description: "Base URL of the Azure Key Vault, e.g. `" + exampleVaultURL + "`: https, with no path, query or fragment.",
+		validators:  []validator.String{vaultURLValidator},
+		missing:     "Missing Key Vault URL",
+		model:       func(m *providerModel) *types.String { return &m.VaultURL },
+		field:       func(s *providerSettings) *string { return &s.VaultURL },
+	}
+	organizationIDAttr = &stringAttribute[bifrost.Scope]{
+		name: "organization_id", env: []string{"BIFROST_ORGANIZATION_ID"},
+		description: "Default scope for resources that do not set `organization_id`: a Bifrost organization UUID (any case, stored lower-case) or the literal `global`. Without it, every resource must say its scope.",
+		validators:  []validator.String{organizationIDValidator},
+		parse:       bifrost.ParseScope,
+		model:       func(m *providerModel) *types.String { return &m.OrganizationID },
+		field:       func(s *providerSettings) *bifrost.Scope { return &s.OrganizationID },
+	}
+	tenantIDAttr = &stringAttribute[string]{
+		name: "tenant_id", env: []string{"BIFROST_TENANT_ID", "ARM_TENANT_ID", "AZURE_TENANT_ID"},
+		description: "Microsoft Entra tenant id used to authenticate.",
+		model:       func(m *providerModel) *types.String { return &m.TenantID },
+		field:       func(s *providerSettings) *string { return &s.TenantID },
+	}
+	clientIDAttr = &stringAttribute[string]{
+		name: "client_id", env: []string{"BIFROST_CLIENT_ID", "ARM_CLIENT_ID", "AZURE_CLIENT_ID"},
+		description: "Client (application) id of the service principal, or of a user-assigned managed identity with `use_msi`.",
+		model:       func(m *providerModel) *types.String { return &m.ClientID },
+		field:       func(s *providerSettings) *string { return &s.ClientID },
+	}
+	clientSecretAttr = &stringAttribute[string]{
+		name: "client_secret", sensitive: true, env: []string{"BIFROST_CLIENT_SECRET", "ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET"},
+		description: "Client secret of the service principal.",
+		model:       func(m *providerModel) *types.String { return &m.ClientSecret },
+		field:       func(s *providerSettings) *string { return &s.ClientSecret },
+	}
+	clientCertificatePathAttr = &stringAttribute[string]{
+		name: "client_certificate_path", env: []string{"BIFROST_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PATH"},
+		description: "Path to a PEM or PKCS#12 file with the service principal's certificate and private key.",
+		model:       func(m *providerModel) *types.String { return &m.ClientCertificatePath },
+		field:       func(s *providerSettings) *string { return &s.ClientCertificatePath },
+	}
+	clientCertificatePasswordAttr = &stringAttribute[string]{
+		name: "client_certificate_password", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD"},
+		description: "Password of the certificate file, when it has one.",
+		model:       func(m *providerModel) *types.String { return &m.ClientCertificatePassword },
+		field:       func(s *providerSettings) *string { return &s.ClientCertificatePassword },
+	}
+	useOIDCAttr = &boolAttribute{
+		name: "use_oidc", env: []string{"BIFROST_USE_OIDC", "ARM_USE_OIDC"},
+		description: "Authenticate with an OIDC token (workload identity federation), e.g. from GitHub Actions or a Kubernetes service account.",
+		model:       func(m *providerModel) *types.Bool { return &m.UseOIDC },
+		field:       func(s *providerSettings) *bool { return &s.UseOIDC },
+	}
+	oidcTokenAttr = &stringAttribute[string]{
+		name: "oidc_token", sensitive: true, env: []string{"BIFROST_OIDC_TOKEN", "ARM_OIDC_TOKEN"},
+		description: "An OIDC ID token to exchange for an access token (with `use_oidc`).",
+		model:       func(m *providerModel) *types.String { return &m.OIDCToken },
+		field:       func(s *providerSettings) *string { return &s.OIDCToken },
+	}
+	oidcTokenFilePathAttr = &stringAttribute[string]{
+		name: "oidc_token_file_path", env: []string{"BIFROST_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"},
+		description: "Path to a file holding an OIDC ID token, re-read on every token request (with `use_oidc`; Kubernetes workload identity).",
+		model:       func(m *providerModel) *types.String { return &m.OIDCTokenFilePath },
+		field:       func(s *providerSettings) *string { return &s.OIDCTokenFilePath },
+	}
+	oidcRequestURLAttr = &stringAttribute[string]{
+		name: "oidc_request_url", env: []string{"BIFROST_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"},
+		description: "URL to request an OIDC ID token from, as GitHub Actions provides (with `use_oidc` and `oidc_request_token`).",
+		model:       func(m *providerModel) *types.String { return &m.OIDCRequestURL },
+		field:       func(s *providerSettings) *string { return &s.OIDCRequestURL },
+	}
+	oidcRequestTokenAttr = &stringAttribute[string]{
+		name: "oidc_request_token", sensitive: true, env: []string{"BIFROST_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"},
+		description: "Bearer token for `oidc_request_url`.",
+		model:       func(m *providerModel) *types.String { return &m.OIDCRequestToken },
+		field:       func(s *providerSettings) *string { return &s.OIDCRequestToken },
+	}
+	useMSIAttr = &boolAttribute{
+		name: "use_msi", env: []string{"BIFROST_USE_MSI", "ARM_USE_MSI"},
+		description: "Authenticate with a managed identity (system-assigned, or user-assigned with `client_id`).",
+		model:       func(m *providerModel) *types.Bool { return &m.UseMSI },
+		field:       func(s *providerSettings) *bool { return &s.UseMSI },
+	}
+	useCLIAttr = &boolAttribute{
+		name: "use_cli", env: []string{"BIFROST_USE_CLI", "ARM_USE_CLI"},
+		description: "Authenticate as the user or principal logged in with the Azure CLI (`az login`).",
+		model:       func(m *providerModel) *types.Bool { return &m.UseCLI },
+		field:       func(s *providerSettings) *bool { return &s.UseCLI },
+	}
+	environmentAttr = &stringAttribute[string]{
+		name: "environment", env: []string{"BIFROST_ENVIRONMENT", "ARM_ENVIRONMENT"},
+		description: "Azure cloud: `public` (default), `usgovernment` or `china`, in any case (`USGovernment` as azurerm spells it).",
+		validators:  []validator.String{stringvalidator.OneOfCaseInsensitive("public", "usgovernment", "china")},
+		fallback:    "public",
+		model:       func(m *providerModel) *types.String { return &m.Environment },
+		field:       func(s *providerSettings) *string { return &s.Environment },
+	}
+	authorityHostAttr = &stringAttribute[string]{
+		name: "authority_host", env: []string{"BIFROST_AUTHORITY_HOST", "ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"},
+		description: "Microsoft Entra authority to request tokens from, overriding the one of `environment` (sovereign clouds, or the emulator). Must be https; instance discovery is turned off when it is set.",
+		validators: []validator.String{stringvalidator.RegexMatches(httpsURLPattern,
+			"must be an https:// URL, e.g. https://login.microsoftonline.com/ (tokens are not requested over plain http)")},
+		model: func(m *providerModel) *types.String { return &m.AuthorityHost },
+		field: func(s *providerSettings) *string { return &s.AuthorityHost },
+	}
+	skipChallengeResourceVerificationAttr = &boolAttribute{
+		name: "skip_challenge_resource_verification", env: []string{"BIFROST_SKIP_CHALLENGE_RESOURCE_VERIFICATION"},
+		description: "Do not check that Key Vault's authentication challenge names a resource in the vault's own domain. Only for emulators and private endpoints with custom names; default `false`.",
+		model:       func(m *providerModel) *types.Bool { return &m.SkipChallengeResourceVerification },
+		field:       func(s *providerSettings) *bool { return &s.SkipChallengeResourceVerification },
+	}
+	purgeOnDestroyAttr = &boolAttribute{
+		name: "purge_on_destroy", env: []string{"BIFROST_PURGE_ON_DESTROY"},
+		description: "Purge a destroyed secret after its soft delete, so it cannot be recovered. Default `false`: destroyed secrets stay recoverable for the vault's retention period.",
+		model:       func(m *providerModel) *types.Bool { return &m.PurgeOnDestroy },
+		field:       func(s *providerSettings) *bool { return &s.PurgeOnDestroy },
+	}
+	recoverSoftDeletedAttr = &boolAttribute{
+		name: "recover_soft_deleted", env: []string{"BIFROST_RECOVER_SOFT_DELETED"},
+		description: "When a resource is created with the name of a soft-deleted secret, recover it and write a new version. Default `true`; with `false`, such a create fails.",
+		fallback:    true,
+		model:       func(m *providerModel) *types.Bool { return &m.RecoverSoftDeleted },
+		field:       func(s *providerSettings) *bool { return &s.RecoverSoftDeleted },
+	}
+)
+
+// providerAttributes is the one table of provider attributes: the schema, the docs, the
+// environment fallback and the defaults are all read from it.
+var providerAttributes = []providerAttribute{
+	vaultURLAttr, organizationIDAttr,
+	tenantIDAttr, clientIDAttr, clientSecretAttr, clientCertificatePathAttr, clientCertificatePasswordAttr,
+	useOIDCAttr, oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr,
+	useMSIAttr, useCLIAttr, environmentAttr, authorityHostAttr,
+	skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr,
+}
+
+// resolveSettings merges the provider block with the environment (getenv, os.Getenv outside
+// tests), validates what the schema cannot see (values from the environment, missing values,
+// the choice of credential) and applies defaults.
+func resolveSettings(cfg providerModel, getenv func(string) string) (providerSettings, diag.Diagnostics) {
+	var s providerSettings
+	var diags diag.Diagnostics
+	for _, a := range providerAttributes {
+		diags.Append(a.resolve(&cfg, &s, getenv)...)
+	}
+	if diags.HasError() {
+		// Missing values and credential conflicts are judged on values known to be right.
+		return s, diags
+	}
+	for _, a := range providerAttributes {
+		diags.Append(a.checkGiven(&s)...)
+	}
+	diags.Append(checkCredentials(&s)...)
+	return s, diags
+}
+
+func (a *stringAttribute[T]) attributeName() string { return a.name }
+
+func (a *stringAttribute[T]) schemaAttribute() schema.Attribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		Sensitive:           a.sensitive,
+		MarkdownDescription: a.description + " " + envDescription(a.env),
+		Validators:          a.validators,
+	}
+}
+
+func (a *stringAttribute[T]) on(s *providerSettings) bool { return *a.field(s) != "" }
+
+func (a *stringAttribute[T]) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	raw, src, diags := a.lookup(*a.model(m), getenv)
+	if diags.HasError() {
+		return diags
+	}
+	if src != (source{}) {
+		s.setSource(a, src)
+	}
+	field := a.field(s)
+	*field = a.fallback
+	switch {
+	case raw == "":
+	case a.parse == nil:
+		*field = T(raw)
+	default:
+		v, err := a.parse(raw)
+		if err != nil {
+			diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name, err.Error())
+		}
+		*field = v
+	}
+	return diags
+}
+
+// lookup returns the block's value, else that of the first environment variable that is set,
+// checked with the attribute's validators.
+func (a *stringAttribute[T]) lookup(v types.String, getenv func(string) string) (string, source, diag.Diagnostics) {
+	switch {
+	case v.IsUnknown():
+		return "", source{}, unknownAtPlan(a.name)
+	case !v.IsNull():
+		return v.ValueString(), source{inBlock: true}, nil
+	}
+	variable, raw := firstSet(a.env, getenv)
+	if variable == "" {
+		return "", source{}, nil
+	}
+	return raw, source{env: variable}, a.validateFromEnv(variable, raw)
+}
+
+// validateFromEnv runs the attribute's validators on a value from the environment, which the
+// schema never sees.
+func (a *stringAttribute[T]) validateFromEnv(variable, value string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, v := range a.validators {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(a.name), ConfigValue: types.StringValue(value)}, resp)
+		for _, d := range resp.Diagnostics.Errors() {
+			why := d.Detail()
+			if a.sensitive {
+				why = plain(a.description) // the validator's detail may quote the value
+			}
+			diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
+				fmt.Sprintf("%s sets %s to a value it does not accept: %s", variable, a.name, why))
+		}
+	}
+	return diags
+}
+
+func (a *stringAttribute[T]) checkGiven(s *providerSettings) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if a.missing != "" && *a.field(s) == "" {
+		diags.AddAttributeError(path.Root(a.name), a.missing,
+			fmt.Sprintf("Set %s in the provider block, or %s in the environment. %s", a.name, oneOf(a.env), plain(a.description)))
+	}
+	return diags
+}
+
+func (a *boolAttribute) attributeName() string { return a.name }
+
+func (a *boolAttribute) schemaAttribute() schema.Attribute {
+	return schema.BoolAttribute{Optional: true, MarkdownDescription: a.description + " " + envDescription(a.env)}
+}
+
+func (a *boolAttribute) on(s *providerSettings) bool { return *a.field(s) }
+
+func (a *boolAttribute) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	field := a.field(s)
+	*field = a.fallback
+	switch v := *a.model(m); {
+	case v.IsUnknown():
+		return unknownAtPlan(a.name)
+	case !v.IsNull():
+		*field = v.ValueBool()
+		s.setSource(a, source{inBlock: true})
+		return nil
+	}
+	variable, raw := firstSet(a.env, getenv)
+	if variable == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
+			fmt.Sprintf("%s must be true or false to set %s.", variable, a.name))
+		return diags
+	}
+	*field = b
+	s.setSource(a, source{env: variable})
+	return nil
+}
+
+func (a *boolAttribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
+
+// firstSet returns the first of the variables that is set to a non-empty value, and the value.
+func firstSet(variables []string, getenv func(string) string) (variable, value string) {
+	for _, e := range variables {
+		if v := getenv(e); v != "" {
+			return e, v
+		}
+	}
+	return "", ""
+}
+
+func unknownAtPlan(name string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root(name), "Provider attribute not known at plan time",
+		fmt.Sprintf("%q depends on a value that is only known after apply, but the provider needs it to plan. Set it from a variable or a value known before apply.", name))
+	return diags
+}
+
+// plain is a Markdown description as diagnostic text.
+func plain(markdown string) string { return strings.ReplaceAll(markdown, "`", "") }
+
+// oneOf names environment variables in prose: "X", or "one of X, Y, Z".
+func oneOf(variables []string) string {
+	if len(variables) == 1 {
+		return variables[0]
+	}
+	return "one of " + strings.Join(variables, ", ")
+}
+
+func envDescription(env []string) string {
+	if len(env) == 0 {
+		return ""
+	}
+	return "Environment: `" + strings.Join(env, "`, `") + "`."
+}
+
+// httpsURLPattern is authority_host's form: https, a host, anything after it.
+var httpsURLPattern = regexp.MustCompile(`^https://[^/\s]+(/.*)?$`)
+
+const exampleVaultURL = "https://my-vault.vault.azure.net/"
+
+// vaultURLValidator accepts the vault's base URL only: a secret's URL, or one with a query or
+// a fragment, would be taken apart by the client in ways nobody meant.
+var vaultURLValidator = settingValidator{
+	summary:     "Invalid Key Vault URL",
+	description: "must be the vault's base https URL, e.g. `" + exampleVaultURL + "`",
+	check:       checkVaultURL,
+}
+
+func checkVaultURL(s string) error {
+	const want = "vault_url is the vault's base URL, e.g. " + exampleVaultURL
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL; %s", s, want)
+	case u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("%q is not an https:// URL with a host (Key Vault refuses tokens over plain http); %s", s, want)
+	case u.Path != "" && u.Path != "/":
+		return fmt.Errorf("%q has a path (%s); %s, without the path of a secret or anything else", s, u.Path, want)
+	case u.RawQuery != "" || u.ForceQuery:
+		return fmt.Errorf("%q has a query (?%s); %s, without a query", s, u.RawQuery, want)
+	case strings.Contains(s, "#"):
+		return fmt.Errorf("%q has a fragment (#%s); %s, without a fragment", s, u.Fragment, want)
+	}
+	return nil
+}
+
+// organizationIDValidator accepts "global" or an organization UUID.
+var organizationIDValidator = settingValidator{
+	summary:     "Invalid organization_id",
+	description: "must be the literal `global` or an organization UUID",
+	check: func(s string) error {
+		_, err := bifrost.ParseScope(s)
+		return err
+	},
+}
+
+// settingValidator runs a check on a provider attribute's value, with the check's own message.
+type settingValidator struct {
+	summary     string
+	description string
+	check       func(string) error
+}
+
+var _ validator.String = settingValidator{}
+
+func (v settingValidator) Description(context.Context) string { return v.description }
+
+func (v settingValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v settingValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, err.Error())
+	}
+}
