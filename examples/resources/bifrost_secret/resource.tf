@@ -16,6 +16,11 @@ resource "bifrost_secret" "smtp" {
   name             = "smtp-password"
   value_wo         = var.smtp_password
   value_wo_version = 3
+
+  # Each operation may take 5 minutes by default, retries of throttled requests included.
+  timeouts = {
+    create = "10m"
+  }
 }
 
 variable "stripe_key" {
