@@ -180,3 +180,43 @@ func vaultNameOf(u *string) string {
 	name, _, _ := strings.Cut(host, ".")
 	return name
 }
+
+// Verified is what a caller's own ownership check of an entry found: the version and update
+// time of the latest version that a [Store.Read] returned (a Terraform refresh), with the owner
+// token the caller holds. A write given it with [AlreadyVerified] trusts that read instead of
+// making its own GET before writing.
+type Verified struct {
+	Version   string
+	UpdatedAt time.Time
+}
+
+// WriteOption changes how Rotate and Delete go about a write.
+type WriteOption func(*writeOptions)
+
+type writeOptions struct {
+	verified *Verified
+}
+
+// AlreadyVerified tells Rotate and Delete that the caller checked ownership moments ago by a
+// read that found v (a refresh in the same Terraform run), so the write skips its own GET:
+// one request instead of two. The caller must pass only a check it made itself, recently:
+// Key Vault has no conditional writes, so nothing the store can do stops a writer that came
+// between that read and this write, and the window grows from the store's GET-then-write
+// (milliseconds) to read-then-write. The owner token still makes such a writer's next refresh
+// fail, and Delete checks the tags Key Vault returns for the deleted secret, recovering one
+// that turns out not to be the caller's.
+func AlreadyVerified(v Verified) WriteOption {
+	return func(o *writeOptions) {
+		if v.Version != "" {
+			o.verified = &v
+		}
+	}
+}
+
+func writeOptionsOf(opts []WriteOption) writeOptions {
+	var o writeOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}

@@ -41,14 +41,18 @@ type StoreOptions struct {
 //	                over a soft-deleted name, not recovering: GET + PUT(409) + GET deleted = 3
 //	Read            GET = 1; a disabled secret: GET + versions list (1 per 25 versions)
 //	Get             GET = 1
+//	GetVersion      GET of the version = 1; a missing version: + 1 GET of the latest, to tell it from a missing entry = 2
 //	GetMetadata     GET = 1; disabled secret: GET + versions list (1 per 25 versions)
 //	Rotate          GET + PUT = 2 (a secret_reference config: + 1 GET of the secret it references)
-//	UpdateMetadata  GET + PATCH = 2
+//	                AlreadyVerified: PUT = 1
+//	UpdateMetadata  GET + PATCH = 2 (the GET also gives the dates and content type a PATCH must clear)
 //	                clearing a date or the content type: GET + PUT (a new version) = 2
 //	Delete          GET + DELETE = 2
+//	                AlreadyVerified: DELETE = 1 (the deleted secret's tags are checked)
 //	                with PurgeOnDestroy: GET + DELETE + GET deleted (1 or more, until deleted) + purge = 4+
 //	List            1 per 25 secrets in the vault (Key Vault cannot filter by tag)
 //	ResolveConfig   1 GET per scope tried (1 or 2), + 1 GET for a secret_reference
+//	ResolveConfigVersion  GetVersion in each scope tried: 1 where the config has the version, 2 where the config or the version is missing
 //
 // A disabled secret answers GET with 403, so reads of its tags for the
 // ownership check (Rotate, UpdateMetadata, Delete) fall back to the versions

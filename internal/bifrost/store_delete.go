@@ -2,6 +2,8 @@ package bifrost
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -14,31 +16,27 @@ import (
 // then waits for the deletion to finish and purges the secret. An entry that
 // is already gone is not an error (with PurgeOnDestroy, a soft-deleted one
 // that is ours is still purged).
-func (s *Store) Delete(ctx context.Context, ref Ref) error {
+//
+// With [AlreadyVerified], the caller's own recent check stands in for the
+// GET: the deletion is the DELETE alone, and ownership is checked again on
+// the tags of the deleted secret that Key Vault returns. A secret that turns
+// out not to be the caller's (another writer came since the caller's check)
+// is recovered, when the vault keeps deleted secrets, and the error says so.
+func (s *Store) Delete(ctx context.Context, ref Ref, opts ...WriteOption) error {
 	const op = "delete"
 	t, err := refTarget(op, ref)
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.latest(ctx, t, op); err != nil {
-		if !isCode(err, ErrNotFound) {
-			return err
+	// Verified, a missing secret shows as the DELETE's 404, handled below.
+	verified := writeOptionsOf(opts).verified != nil
+	if !verified {
+		if _, _, err := s.latest(ctx, t, op); err != nil {
+			if !isCode(err, ErrNotFound) {
+				return err
+			}
+			return s.purgeGone(ctx, t, op)
 		}
-		if !s.opts.PurgeOnDestroy {
-			return nil
-		}
-		// Gone already; purge what may be left of it, if it is ours.
-		deleted, derr := s.getDeletedSecret(ctx, t.kvName)
-		if isStatus(derr, http.StatusNotFound) {
-			return nil
-		}
-		if derr != nil {
-			return t.mapError(op, derr)
-		}
-		if err := checkOwnership(t, op, deleted.Tags); err != nil {
-			return err
-		}
-		return s.purge(ctx, t)
 	}
 
 	var deleted azsecrets.DeletedSecret
@@ -50,22 +48,16 @@ func (s *Store) Delete(ctx context.Context, ref Ref) error {
 	switch {
 	case isStatus(err, http.StatusNotFound):
 		// Deleted by someone else meanwhile, or by this request's own first
-		// try, whose answer was lost: the outcome is the one asked for. One
-		// look tells whether there is something to purge, without waiting for
-		// what may never come.
-		if !s.opts.PurgeOnDestroy {
-			return nil
-		}
-		_, err := s.getDeletedSecret(ctx, t.kvName)
-		if isStatus(err, http.StatusNotFound) {
-			return nil
-		}
-		if err != nil {
-			return t.mapError(op, err)
-		}
-		return s.purge(ctx, t)
+		// try, whose answer was lost (or, verified, gone before): the outcome
+		// is the one asked for.
+		return s.purgeGone(ctx, t, op)
 	case err != nil:
 		return t.mapError(op, err)
+	}
+	if verified {
+		if err := s.checkDeleted(ctx, t, op, deleted); err != nil {
+			return err
+		}
 	}
 	if !s.opts.PurgeOnDestroy || !recoverable(deleted.Attributes) {
 		return nil
@@ -78,6 +70,27 @@ func (s *Store) Delete(ctx context.Context, ref Ref) error {
 	})
 	if err != nil {
 		return t.mapError(op, err)
+	}
+	return s.purge(ctx, t)
+}
+
+// purgeGone finishes the deletion of a secret that is gone already: with
+// PurgeOnDestroy, what is left of it in the deleted secrets is purged, if its
+// tags say it is ours. One look tells whether there is something to purge,
+// without waiting for what may never come.
+func (s *Store) purgeGone(ctx context.Context, t target, op string) error {
+	if !s.opts.PurgeOnDestroy {
+		return nil
+	}
+	deleted, err := s.getDeletedSecret(ctx, t.kvName)
+	if isStatus(err, http.StatusNotFound) {
+		return nil
+	}
+	if err != nil {
+		return t.mapError(op, err)
+	}
+	if err := checkOwnership(t, op, deleted.Tags); err != nil {
+		return err
 	}
 	return s.purge(ctx, t)
 }
@@ -140,4 +153,26 @@ func (s *Store) recoverAndWait(ctx context.Context, t target) error {
 		return t.mapError(op, err)
 	}
 	return nil
+}
+
+// checkDeleted checks ownership on the tags of a secret deleted without a GET first (see
+// [AlreadyVerified]): one that is not the caller's is recovered, so that the deletion is
+// undone, and the ownership error says what happened.
+func (s *Store) checkDeleted(ctx context.Context, t target, op string, deleted azsecrets.DeletedSecret) error {
+	err := checkOwnership(t, op, deleted.Tags)
+	var e *Error
+	if err == nil || !errors.As(err, &e) {
+		return err
+	}
+	const untouched = "nothing was read, written or deleted"
+	outcome := "it changed after this state last read it and was deleted before that showed; the deletion was undone (the secret was recovered)"
+	if !recoverable(deleted.Attributes) {
+		outcome = "it changed after this state last read it and was deleted before that showed; the vault does not keep deleted secrets, so it is gone"
+	} else if rerr := s.recoverAndWait(ctx, t); rerr != nil {
+		outcome = fmt.Sprintf("it changed after this state last read it and was deleted before that showed; recovering it failed (%v), "+
+			"so recover it with `az keyvault secret recover --name %s`", rerr, t.kvName)
+	}
+	c := *e
+	c.Detail = strings.Replace(c.Detail, untouched, outcome, 1)
+	return &c
 }

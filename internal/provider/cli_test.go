@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,4 +224,111 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// releasedProviderAddress is the address the released provider is published and served under
+// (main.go): what a user's required_providers names.
+const releasedProviderAddress = "registry.terraform.io/bifrost-platform/bifrost"
+
+// buildProviderBinary builds the provider's main package into a directory of t's and returns
+// the directory, which holds terraform-provider-bifrost: the binary a user's CLI would start.
+func buildProviderBinary(t *testing.T) string {
+	t.Helper()
+	// `go test` puts its own toolchain first in the test's PATH.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("finding the go command to build the provider: %v", err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goTool, "build", "-o", filepath.Join(dir, "terraform-provider-bifrost"),
+		"github.com/bifrost-platform/terraform-provider-bifrost")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// newCLIWorkdirForBinary writes config into a fresh directory for the CLI under test, which
+// starts the provider binary in binDir itself, exactly as for a user (so the provider's logs
+// go through the CLI's own log pipeline): the CLI configuration's dev_overrides point
+// releasedProviderAddress at binDir, which also makes `init` unnecessary. It skips the test
+// unless TF_ACC is set, like every acceptance test.
+func newCLIWorkdirForBinary(t *testing.T, config, binDir string) *cliWorkdir {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run it")
+	}
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name the Terraform or OpenTofu binary to test with")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "dev.tfrc")
+	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", releasedProviderAddress, binDir)
+	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := &cliWorkdir{t: t, cli: cli, dir: dir}
+	w.env = append(cleanEnviron(),
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+	)
+	return w
+}
+
+// cliVersion is the name and version of the CLI under test.
+type cliVersion struct {
+	openTofu            bool
+	major, minor, patch int
+}
+
+// versionOfCLI runs `version` on the CLI under test ("Terraform v1.5.7", "OpenTofu v1.12.6").
+func (w *cliWorkdir) versionOfCLI(ctx context.Context) cliVersion {
+	w.t.Helper()
+	out, err := w.run(ctx, "version")
+	if err != nil {
+		w.t.Fatalf("%s version: %v\n%s", w.cli, err, out)
+	}
+	m := regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\d+)\.(\d+)\.(\d+)`).FindStringSubmatch(out)
+	if m == nil {
+		w.t.Fatalf("%s version: no version in its output:\n%s", w.cli, out)
+	}
+	v := cliVersion{openTofu: m[1] == "OpenTofu"}
+	v.major, _ = strconv.Atoi(m[2])
+	v.minor, _ = strconv.Atoi(m[3])
+	v.patch, _ = strconv.Atoi(m[4])
+	return v
+}
+
+// atLeast reports whether the CLI is of version major.minor or later.
+func (v cliVersion) atLeast(major, minor int) bool { //nolint:unparam // every CLI so far is 1.x; a 2.0 would not be
+	return v.major > major || (v.major == major && v.minor >= minor)
+}
+
+// ephemeral reports whether the CLI has ephemeral resources and variables (Terraform 1.10,
+// OpenTofu 1.11).
+func (v cliVersion) ephemeral() bool {
+	if v.openTofu {
+		return v.atLeast(1, 11)
+	}
+	return v.atLeast(1, 10)
+}
+
+// writeOnly reports whether the CLI has write-only arguments (Terraform and OpenTofu 1.11).
+func (v cliVersion) writeOnly() bool {
+	return v.atLeast(1, 11)
+}
+
+func (v cliVersion) String() string {
+	name := "Terraform"
+	if v.openTofu {
+		name = "OpenTofu"
+	}
+	return fmt.Sprintf("%s %d.%d.%d", name, v.major, v.minor, v.patch)
 }

@@ -2,12 +2,15 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -15,7 +18,65 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// The attributes that only credentials read, kept here with the table that uses them.
+var (
+	clientIDFilePathAttr = &stringAttribute[string]{
+		name: "client_id_file_path", env: []string{"BIFROST_CLIENT_ID_FILE_PATH", "ARM_CLIENT_ID_FILE_PATH"},
+		description: "Path to a file holding `client_id`, as HCP Terraform's dynamic credentials write it for each configuration alias. Conflicts with `client_id`.",
+		model:       func(m *providerModel) *types.String { return &m.ClientIDFilePath },
+		field:       func(s *providerSettings) *string { return &s.ClientIDFilePath },
+	}
+	clientSecretFilePathAttr = &stringAttribute[string]{
+		name: "client_secret_file_path", env: []string{"BIFROST_CLIENT_SECRET_FILE_PATH", "ARM_CLIENT_SECRET_FILE_PATH"},
+		description: "Path to a file holding `client_secret`, e.g. a mounted Kubernetes or Docker secret. Conflicts with `client_secret`.",
+		model:       func(m *providerModel) *types.String { return &m.ClientSecretFilePath },
+		field:       func(s *providerSettings) *string { return &s.ClientSecretFilePath },
+	}
+	clientCertificateAttr = &stringAttribute[string]{
+		name: "client_certificate", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
+		description: "The service principal's certificate and private key, base64-encoded (a PKCS#12 bundle, or PEM), instead of a file. Conflicts with `client_certificate_path`.",
+		validators:  []validator.String{base64Validator},
+		model:       func(m *providerModel) *types.String { return &m.ClientCertificate },
+		field:       func(s *providerSettings) *string { return &s.ClientCertificate },
+	}
+	adoPipelineServiceConnectionIDAttr = &stringAttribute[string]{
+		name: "ado_pipeline_service_connection_id", env: []string{"BIFROST_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID"},
+		description: "Id of the Azure DevOps service connection (workload identity federation) to request the pipeline's ID token for (with `use_oidc`; the token comes from `SYSTEM_OIDCREQUESTURI` with `SYSTEM_ACCESSTOKEN`).",
+		model:       func(m *providerModel) *types.String { return &m.ADOPipelineServiceConnectionID },
+		field:       func(s *providerSettings) *string { return &s.ADOPipelineServiceConnectionID },
+	}
+	useAKSWorkloadIdentityAttr = &boolAttribute{
+		name: "use_aks_workload_identity", env: []string{"BIFROST_USE_AKS_WORKLOAD_IDENTITY", "ARM_USE_AKS_WORKLOAD_IDENTITY"},
+		description: "Authenticate with AKS workload identity: the token file, client id and tenant id the webhook injects (`AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`), unless set here.",
+		model:       func(m *providerModel) *types.Bool { return &m.UseAKSWorkloadIdentity },
+		field:       func(s *providerSettings) *bool { return &s.UseAKSWorkloadIdentity },
+	}
+)
+
+// base64Validator refuses a client_certificate that is not base64, without quoting it.
+var base64Validator = settingValidator{
+	summary:     "Invalid client_certificate",
+	description: "must be base64 (e.g. the output of `base64 -w0 app.pfx`)",
+	check: func(v string) error {
+		if _, err := decodeBase64(v); err != nil {
+			return fmt.Errorf("client_certificate is not base64 (%w); encode the PKCS#12 or PEM file, e.g. with base64 -w0 app.pfx", err)
+		}
+		return nil
+	},
+}
+
+// decodeBase64 accepts standard base64 with or without padding and line breaks, as tools write it.
+func decodeBase64(v string) ([]byte, error) {
+	v = strings.Join(strings.Fields(v), "")
+	if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+		return b, nil
+	}
+	return base64.RawStdEncoding.DecodeString(strings.TrimRight(v, "="))
+}
 
 // credentialMethod is one way the provider can authenticate to Microsoft Entra.
 type credentialMethod struct {
@@ -26,37 +87,65 @@ type credentialMethod struct {
 	chosenBy credentialSwitch
 	// requires are the attributes the method cannot work without.
 	requires []*stringAttribute[string]
+	// uses are the other attributes the method reads when they are given; a credential
+	// variable of any other attribute is reported as unused.
+	uses []providerAttribute
 	// principal, when set, names the identity the method signs in as, in logs and diagnostics.
 	principal *stringAttribute[string]
-	// check, when set, reports what is wrong with the method's own options: on says whether the
-	// method is switched on, defaultChain whether no method is (so the default chain is used).
-	check func(s *providerSettings, on, defaultChain bool) diag.Diagnostics
+	// proof, when set, says where the method gets what proves the identity, for CredentialKind.
+	proof func(s *providerSettings) string
+	// check, when set, reports what is wrong with the method's own options.
+	check func(s *providerSettings, c checkState) diag.Diagnostics
 	// build makes the azidentity credential.
 	build func(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error)
 }
 
+// checkState is what a method's check is told: whether the method is switched on, whether no
+// method is (so the default chain is used), and the environment.
+type checkState struct {
+	on, defaultChain bool
+	getenv           func(string) string
+}
+
+// servicePrincipal are the attributes every service-principal method needs.
+var servicePrincipal = []*stringAttribute[string]{tenantIDAttr, clientIDAttr}
+
 // credentialMethods is the one table of ways to authenticate, in the order CredentialKind and
 // the conflict diagnostic name them; the default chain comes last. Conflict detection, the
-// required settings, the credential kind and construction are all read from it.
+// required settings, the unused-variable warning, the credential kind and construction are all
+// read from it.
 var credentialMethods = []credentialMethod{
 	{
 		name: "client secret", chosenBy: clientSecretAttr,
-		requires: []*stringAttribute[string]{tenantIDAttr, clientIDAttr}, principal: clientIDAttr,
+		requires: servicePrincipal, principal: clientIDAttr,
 		build: newClientSecretCredential,
 	},
 	{
 		name: "client certificate", chosenBy: clientCertificatePathAttr,
-		requires: []*stringAttribute[string]{tenantIDAttr, clientIDAttr}, principal: clientIDAttr,
+		requires: servicePrincipal, principal: clientIDAttr, uses: []providerAttribute{clientCertificatePasswordAttr},
 		check: checkCertificateOptions, build: newClientCertificateCredential,
 	},
 	{
-		name: "OIDC / workload identity", chosenBy: useOIDCAttr,
-		requires: []*stringAttribute[string]{tenantIDAttr, clientIDAttr}, principal: clientIDAttr,
-		check: checkOIDCOptions, build: newOIDCCredential,
+		name: "inline client certificate", chosenBy: clientCertificateAttr,
+		requires: servicePrincipal, principal: clientIDAttr, uses: []providerAttribute{clientCertificatePasswordAttr},
+		build: newInlineCertificateCredential,
 	},
-	{name: "managed identity", chosenBy: useMSIAttr, build: newManagedIdentityCredential},
-	{name: "Azure CLI", chosenBy: useCLIAttr, build: newAzureCLICredential},
-	{name: "Azure default credential chain", build: newDefaultCredential},
+	{
+		// One row for every OIDC token source, Azure DevOps' included: azurerm chooses them all
+		// with use_oidc, and checkOIDCOptions makes sure exactly one source is given.
+		name: "OIDC / workload identity", chosenBy: useOIDCAttr,
+		requires: servicePrincipal, principal: clientIDAttr,
+		uses:  []providerAttribute{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr, adoPipelineServiceConnectionIDAttr},
+		proof: oidcTokenSource, check: checkOIDCOptions, build: newOIDCCredential,
+	},
+	{
+		name: "AKS workload identity", chosenBy: useAKSWorkloadIdentityAttr,
+		requires: []*stringAttribute[string]{tenantIDAttr, clientIDAttr, oidcTokenFilePathAttr}, principal: clientIDAttr,
+		build: newAKSWorkloadIdentityCredential,
+	},
+	{name: "managed identity", chosenBy: useMSIAttr, uses: []providerAttribute{clientIDAttr}, build: newManagedIdentityCredential},
+	{name: "Azure CLI", chosenBy: useCLIAttr, uses: []providerAttribute{tenantIDAttr}, build: newAzureCLICredential},
+	{name: "Azure default credential chain", uses: []providerAttribute{tenantIDAttr}, build: newDefaultCredential},
 }
 
 // chosenMethods are the methods whose switch is on, in table order.
@@ -79,19 +168,63 @@ func (s *providerSettings) credential() *credentialMethod {
 	return &credentialMethods[len(credentialMethods)-1]
 }
 
+// describe names the method with its switch, for diagnostics.
+func (m *credentialMethod) describe() string {
+	if m.chosenBy == nil {
+		return m.name + " (no credential is chosen)"
+	}
+	return fmt.Sprintf("%s (%s)", m.name, m.chosenBy.attributeName())
+}
+
+// reads says whether the method reads attribute a, directly or through a's file twin.
+func (m *credentialMethod) reads(a providerAttribute) bool {
+	for _, t := range fileTwins {
+		if a == t.file {
+			a = t.value
+		}
+	}
+	if a == m.chosenBy || a == m.principal {
+		return true
+	}
+	for _, r := range m.requires {
+		if a == r {
+			return true
+		}
+	}
+	for _, u := range m.uses {
+		if a == u {
+			return true
+		}
+	}
+	return false
+}
+
 // CredentialKind names the way the provider authenticates, for logs and 401 diagnostics.
 func (s providerSettings) CredentialKind() string {
 	m := s.credential()
-	if m.principal == nil {
+	var about []string
+	if m.principal != nil {
+		about = append(about, m.principal.name+" "+*m.principal.field(&s))
+	}
+	if m.proof != nil {
+		if p := m.proof(&s); p != "" {
+			about = append(about, p)
+		}
+	}
+	if len(about) == 0 {
 		return m.name
 	}
-	return fmt.Sprintf("%s (%s %s)", m.name, m.principal.name, *m.principal.field(&s))
+	return fmt.Sprintf("%s (%s)", m.name, strings.Join(about, ", "))
 }
 
-// checkCredentials makes sure at most one method is chosen, that it has what it requires,
-// and that no method's options are given in a way that shows a mistake.
-func checkCredentials(s *providerSettings) diag.Diagnostics {
-	var diags diag.Diagnostics
+// resolveCredentials reads the *_file_path twins, makes sure at most one method is chosen, that
+// it has what it requires, and that no method's options are given in a way that shows a
+// mistake; it warns about credential variables the chosen method does not read.
+func resolveCredentials(s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	diags := readFileTwins(s)
+	if diags.HasError() {
+		return diags
+	}
 	chosen := s.chosenMethods()
 	if len(chosen) > 1 {
 		// Naming every switch that is on tells the user what to drop.
@@ -109,8 +242,11 @@ func checkCredentials(s *providerSettings) diag.Diagnostics {
 		m := &credentialMethods[i]
 		if m.check != nil {
 			on := m.chosenBy != nil && m.chosenBy.on(s)
-			diags.Append(m.check(s, on, len(chosen) == 0)...)
+			diags.Append(m.check(s, checkState{on: on, defaultChain: len(chosen) == 0, getenv: getenv})...)
 		}
+	}
+	if !diags.HasError() {
+		diags.Append(warnUnusedVariables(s.credential(), getenv)...)
 	}
 	return diags
 }
@@ -119,53 +255,242 @@ func checkRequired(s *providerSettings, m *credentialMethod) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, r := range m.requires {
 		if !r.on(s) {
+			where := r.name
+			if t := fileTwinOf(r); t != nil {
+				where += " (or " + t.file.name + ")"
+			}
 			diags.AddAttributeError(path.Root(r.name), "Missing "+r.name,
-				fmt.Sprintf("Authenticating with %s (%s) needs %s: set it in the provider block, or %s in the environment.",
-					m.name, m.chosenBy.attributeName(), r.name, oneOf(r.env)))
+				fmt.Sprintf("Authenticating with %s needs %s: set %s in the provider block, or %s in the environment.",
+					m.describe(), r.name, where, oneOf(r.env)))
 		}
 	}
 	return diags
+}
+
+// fileTwin is an attribute that may also be given as the path of a file holding it, as azurerm
+// and HCP Terraform's dynamic credentials do.
+type fileTwin struct {
+	value, file *stringAttribute[string]
+}
+
+var fileTwins = []fileTwin{
+	{value: clientIDAttr, file: clientIDFilePathAttr},
+	{value: clientSecretAttr, file: clientSecretFilePathAttr},
+}
+
+func fileTwinOf(a *stringAttribute[string]) *fileTwin {
+	for i := range fileTwins {
+		if fileTwins[i].value == a {
+			return &fileTwins[i]
+		}
+	}
+	return nil
+}
+
+// readFileTwins fills each value from its file when only the file is given. Given both, the
+// provider block beats the environment, as for every attribute; both at the same level is a
+// conflict.
+func readFileTwins(s *providerSettings) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, t := range fileTwins {
+		if !t.file.on(s) {
+			continue
+		}
+		valueSrc, fileSrc := s.sourceOf(t.value), s.sourceOf(t.file)
+		if t.value.on(s) {
+			if valueSrc.inBlock == fileSrc.inBlock {
+				diags.AddAttributeError(path.Root(t.file.name), "Conflicting "+t.value.name+" and "+t.file.name,
+					fmt.Sprintf("%s is set %s and %s %s; set only one of them.", t.value.name, valueSrc.where(), t.file.name, fileSrc.where()))
+				continue
+			}
+			if valueSrc.inBlock {
+				continue
+			}
+		}
+		b, err := os.ReadFile(*t.file.field(s))
+		if err != nil {
+			diags.AddAttributeError(path.Root(t.file.name), "Cannot read "+t.file.name,
+				fmt.Sprintf("%s (set %s) must name a readable file holding %s: %s", t.file.name, fileSrc.where(), t.value.name, err))
+			continue
+		}
+		v := strings.TrimSpace(string(b))
+		if v == "" {
+			diags.AddAttributeError(path.Root(t.file.name), "Empty "+t.file.name,
+				fmt.Sprintf("The file %s names (set %s) is empty; it must hold %s.", t.file.name, fileSrc.where(), t.value.name))
+			continue
+		}
+		*t.value.field(s) = v
+		s.setSource(t.value, fileSrc)
+	}
+	return diags
+}
+
+// where says where a given value came from, in prose.
+func (src source) where() string {
+	if src.inBlock {
+		return "in the provider block"
+	}
+	return "by " + src.env
+}
+
+// unreadVariables are azurerm's credential variables with no counterpart here.
+var unreadVariables = map[string]string{
+	"ARM_MSI_ENDPOINT":         "the managed identity endpoint is found by the Azure SDK",
+	"ARM_MSI_API_VERSION":      "the managed identity API version is chosen by the Azure SDK",
+	"ARM_AUXILIARY_TENANT_IDS": "Key Vault is called in the vault's tenant only",
+}
+
+// warnUnusedVariables warns about each ARM_* credential variable that is set but that the chosen
+// method does not read: azurerm's variables are often exported for a whole pipeline, and one
+// meant for this provider but ignored would otherwise go unnoticed.
+func warnUnusedVariables(m *credentialMethod, getenv func(string) string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, a := range credentialAttributes() {
+		if m.reads(a) {
+			continue
+		}
+		for _, e := range envOfCredential(a) {
+			if !strings.HasPrefix(e, "ARM_") || !isSet(a, getenv(e)) {
+				continue
+			}
+			diags.AddAttributeWarning(path.Root(a.attributeName()), "Credential variable not used",
+				fmt.Sprintf("%s is set in the environment, but the provider authenticates with %s, which does not use %s. Unset %s, or choose the credential it belongs to.",
+					e, m.describe(), a.attributeName(), e))
+		}
+	}
+	names := make([]string, 0, len(unreadVariables))
+	for e := range unreadVariables {
+		names = append(names, e)
+	}
+	sort.Strings(names)
+	for _, e := range names {
+		if getenv(e) != "" {
+			diags.AddWarning("Credential variable not used",
+				fmt.Sprintf("%s is set in the environment, but this provider never reads it (%s). The provider authenticates with %s.", e, unreadVariables[e], m.describe()))
+		}
+	}
+	return diags
+}
+
+// credentialAttributes are the attributes some credential method reads, in the provider
+// block's order.
+func credentialAttributes() []providerAttribute {
+	var out []providerAttribute
+	for _, a := range providerAttributes {
+		for i := range credentialMethods {
+			if credentialMethods[i].reads(a) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// isSet says whether an environment value sets a: a switch only when it is true.
+func isSet(a providerAttribute, value string) bool {
+	if _, ok := a.(*boolAttribute); ok {
+		b, _ := strconv.ParseBool(value)
+		return b
+	}
+	return value != ""
+}
+
+func envOfCredential(a providerAttribute) []string {
+	switch a := a.(type) {
+	case *stringAttribute[string]:
+		return a.env
+	case *boolAttribute:
+		return a.env
+	}
+	return nil
 }
 
 // checkCertificateOptions refuses a certificate password without a certificate.
-func checkCertificateOptions(s *providerSettings, on, _ bool) diag.Diagnostics {
+func checkCertificateOptions(s *providerSettings, c checkState) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !on && clientCertificatePasswordAttr.on(s) {
+	if !c.on && !clientCertificateAttr.on(s) && clientCertificatePasswordAttr.on(s) {
 		diags.AddAttributeError(path.Root(clientCertificatePasswordAttr.name), "Certificate password without a certificate",
-			fmt.Sprintf("%s is set but %s is not.", clientCertificatePasswordAttr.name, clientCertificatePathAttr.name))
+			fmt.Sprintf("%s is set but neither %s nor %s is.", clientCertificatePasswordAttr.name, clientCertificatePathAttr.name, clientCertificateAttr.name))
 	}
 	return diags
 }
 
-// oidcTokenSources are the ways to hand the provider an OIDC ID token; use_oidc needs one.
-var oidcTokenSources = []*stringAttribute[string]{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr}
+// systemOIDCRequestURI is where Azure Pipelines puts its OIDC endpoint; the Azure SDK's
+// AzurePipelinesCredential reads it from the environment itself.
+const systemOIDCRequestURI = "SYSTEM_OIDCREQUESTURI"
 
-// checkOIDCOptions makes sure use_oidc has exactly one token source, and that a token source
-// written in the provider block is not left without use_oidc.
-func checkOIDCOptions(s *providerSettings, on, defaultChain bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	var given []string
-	inBlock := false
-	for _, a := range oidcTokenSources {
+// oidcTokenSourcesGiven are the OIDC token sources that are set. With a service connection id,
+// the request URL is Azure DevOps' and part of that source.
+func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
+	var given []*stringAttribute[string]
+	for _, a := range []*stringAttribute[string]{oidcTokenAttr, oidcTokenFilePathAttr} {
 		if a.on(s) {
-			given = append(given, a.name)
+			given = append(given, a)
 		}
-		inBlock = inBlock || s.sourceOf(a).inBlock
 	}
 	switch {
-	case !on && defaultChain && inBlock:
+	case adoPipelineServiceConnectionIDAttr.on(s):
+		given = append(given, adoPipelineServiceConnectionIDAttr)
+	case oidcRequestURLAttr.on(s):
+		given = append(given, oidcRequestURLAttr)
+	}
+	return given
+}
+
+// oidcTokenSource says where the OIDC credential gets its ID token, for CredentialKind.
+func oidcTokenSource(s *providerSettings) string {
+	given := oidcTokenSourcesGiven(s)
+	if len(given) == 0 {
+		return ""
+	}
+	a := given[0]
+	if a == adoPipelineServiceConnectionIDAttr {
+		return "ID token from Azure DevOps service connection " + s.ADOPipelineServiceConnectionID
+	}
+	return fmt.Sprintf("ID token from %s (set %s)", a.name, s.sourceOf(a).where())
+}
+
+// checkOIDCOptions makes sure use_oidc has exactly one token source with what it needs, and that
+// a token source written in the provider block is not left without use_oidc.
+func checkOIDCOptions(s *providerSettings, c checkState) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var given []string
+	for _, a := range oidcTokenSourcesGiven(s) {
+		given = append(given, a.name)
+	}
+	inBlock := false
+	for _, a := range []*stringAttribute[string]{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, adoPipelineServiceConnectionIDAttr} {
+		inBlock = inBlock || s.sourceOf(a).inBlock
+	}
+	ado := adoPipelineServiceConnectionIDAttr.on(s)
+	switch {
+	case !c.on && c.defaultChain && inBlock:
 		// A token source written in the provider block without use_oidc is a forgotten
 		// switch. The same variables in the environment are not: CI runners and AKS set them
 		// whether or not this provider should use them.
 		diags.AddAttributeError(path.Root(useOIDCAttr.name), "OIDC token given without use_oidc",
 			"An OIDC token source is set in the provider block; set use_oidc = true (or ARM_USE_OIDC=true) to authenticate with it.")
-	case !on:
+	case !c.on:
 	case len(given) == 0:
 		diags.AddAttributeError(path.Root(useOIDCAttr.name), "Missing OIDC token source",
-			"use_oidc needs one of oidc_token, oidc_token_file_path, or oidc_request_url with oidc_request_token (GitHub Actions sets ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN when the job has `permissions: id-token: write`).")
+			"use_oidc needs one of oidc_token, oidc_token_file_path, oidc_request_url with oidc_request_token (GitHub Actions sets ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN when the job has `permissions: id-token: write`), or ado_pipeline_service_connection_id (Azure DevOps, with SYSTEM_ACCESSTOKEN).")
 	case len(given) > 1:
 		diags.AddAttributeError(path.Root(oidcTokenAttr.name), "Conflicting OIDC token sources",
-			fmt.Sprintf("Set only one of oidc_token, oidc_token_file_path and oidc_request_url; these are all set (in the provider block or the environment): %s.", strings.Join(given, ", ")))
+			fmt.Sprintf("Set only one of oidc_token, oidc_token_file_path, oidc_request_url and ado_pipeline_service_connection_id; these are all set (in the provider block or the environment): %s.", strings.Join(given, ", ")))
+	case ado && !oidcRequestURLAttr.on(s):
+		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
+			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")
+	case ado && c.getenv(systemOIDCRequestURI) != s.OIDCRequestURL:
+		// The Azure SDK's AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI itself.
+		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "oidc_request_url not used by Azure DevOps",
+			fmt.Sprintf("Azure DevOps workload identity requests its ID token from SYSTEM_OIDCREQUESTURI, but oidc_request_url is set %s to another URL. Remove it, or set SYSTEM_OIDCREQUESTURI to it.", s.sourceOf(oidcRequestURLAttr).where()))
+	case ado && !oidcRequestTokenAttr.on(s):
+		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing SYSTEM_ACCESSTOKEN",
+			"Azure DevOps workload identity needs the job's access token to request an ID token: map it into the step's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)), or set oidc_request_token.")
+	case !ado && s.sourceOf(oidcRequestURLAttr).env == systemOIDCRequestURI:
+		diags.AddAttributeError(path.Root(adoPipelineServiceConnectionIDAttr.name), "Missing ado_pipeline_service_connection_id",
+			"oidc_request_url comes from SYSTEM_OIDCREQUESTURI, Azure DevOps' OIDC endpoint, which issues tokens for a service connection: set ado_pipeline_service_connection_id (or ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID) to its id.")
 	case oidcRequestURLAttr.on(s) && !oidcRequestTokenAttr.on(s):
 		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing oidc_request_token",
 			"oidc_request_url needs oidc_request_token (ACTIONS_ID_TOKEN_REQUEST_TOKEN in GitHub Actions).")
@@ -218,21 +543,52 @@ func newClientCertificateCredential(s *providerSettings, o credentialOptions) (a
 	if err != nil {
 		return nil, fmt.Errorf("reading client_certificate_path: %w", err)
 	}
+	return certificateCredential(s, o, data, s.ClientCertificatePath)
+}
+
+// certificateCredential parses a PEM or PKCS#12 certificate with its key; what names where it
+// came from in the error.
+func certificateCredential(s *providerSettings, o credentialOptions, data []byte, what string) (azcore.TokenCredential, error) {
 	var password []byte
 	if s.ClientCertificatePassword != "" {
 		password = []byte(s.ClientCertificatePassword)
 	}
 	certs, key, err := azidentity.ParseCertificates(data, password)
 	if err != nil {
-		return nil, fmt.Errorf("parsing %s (PEM or PKCS#12 with the private key; check client_certificate_password): %w", s.ClientCertificatePath, err)
+		return nil, fmt.Errorf("parsing %s (PEM or PKCS#12 with the private key; check client_certificate_password): %w", what, err)
 	}
 	return azidentity.NewClientCertificateCredential(s.TenantID, s.ClientID, certs, key,
 		&azidentity.ClientCertificateCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 }
 
+// newInlineCertificateCredential builds the certificate credential from client_certificate,
+// base64 as azurerm takes it.
+func newInlineCertificateCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
+	data, err := decodeBase64(s.ClientCertificate)
+	if err != nil {
+		return nil, fmt.Errorf("client_certificate is not base64: %w", err)
+	}
+	return certificateCredential(s, o, data, "client_certificate")
+}
+
+// newOIDCCredential builds the credential of the OIDC token source given: Azure DevOps' through
+// the Azure SDK's own credential, the others as a client assertion.
 func newOIDCCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
+	if s.ADOPipelineServiceConnectionID != "" {
+		return azidentity.NewAzurePipelinesCredential(s.TenantID, s.ClientID, s.ADOPipelineServiceConnectionID, s.OIDCRequestToken,
+			&azidentity.AzurePipelinesCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
+	}
 	return azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, oidcAssertion(*s),
 		&azidentity.ClientAssertionCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
+}
+
+// newAKSWorkloadIdentityCredential builds the Azure SDK's workload identity credential from the
+// values AKS's webhook injects, which the settings have already read.
+func newAKSWorkloadIdentityCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
+	return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
+		ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery,
+		TenantID: s.TenantID, ClientID: s.ClientID, TokenFilePath: s.OIDCTokenFilePath,
+	})
 }
 
 func newManagedIdentityCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {

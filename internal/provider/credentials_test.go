@@ -3,29 +3,22 @@ package provider
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
@@ -81,7 +74,7 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 			m.TenantID = types.StringValue("t")
 		}), nil, wantDiag{"client_id", "Missing client_id", []string{"OIDC / workload identity (use_oidc)"}}},
 		{"oidc without a token", credentialBlock(func(m *providerModel) { m.UseOIDC = types.BoolValue(true) }), nil,
-			wantDiag{"use_oidc", "Missing OIDC token source", []string{"oidc_token, oidc_token_file_path, or oidc_request_url", "ACTIONS_ID_TOKEN_REQUEST_URL"}}},
+			wantDiag{"use_oidc", "Missing OIDC token source", []string{"oidc_token, oidc_token_file_path, oidc_request_url", "ACTIONS_ID_TOKEN_REQUEST_URL", "ado_pipeline_service_connection_id"}}},
 		{"oidc with two tokens", credentialBlock(func(m *providerModel) {
 			m.UseOIDC = types.BoolValue(true)
 			m.OIDCToken = types.StringValue("id-t0ken")
@@ -96,10 +89,51 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 		{"oidc token file in the block without use_oidc", credentialBlock(func(m *providerModel) { m.OIDCTokenFilePath = types.StringValue("/token") }), nil,
 			wantDiag{"use_oidc", "OIDC token given without use_oidc", []string{"set use_oidc = true"}}},
 		{"certificate password without a certificate", credentialBlock(func(m *providerModel) { m.ClientCertificatePassword = types.StringValue("pa55word") }), nil,
-			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"client_certificate_path is not"}}},
+			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"neither client_certificate_path nor client_certificate"}}},
 		{"certificate password from the environment with a client secret", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
 			map[string]string{"ARM_CLIENT_CERTIFICATE_PASSWORD": "pa55word"},
-			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"client_certificate_path is not"}}},
+			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"neither client_certificate_path nor client_certificate"}}},
+		{"Azure DevOps without the job's access token", vaultOnly(nil), adoEnv(map[string]string{"SYSTEM_ACCESSTOKEN": ""}),
+			wantDiag{"oidc_request_token", "Missing SYSTEM_ACCESSTOKEN", []string{"SYSTEM_ACCESSTOKEN: $(System.AccessToken)"}}},
+		{"Azure DevOps outside a pipeline", vaultOnly(nil), adoEnv(map[string]string{"SYSTEM_OIDCREQUESTURI": ""}),
+			wantDiag{"oidc_request_url", "Missing SYSTEM_OIDCREQUESTURI", []string{"ado_pipeline_service_connection_id", "Azure Pipelines sets"}}},
+		{"Azure DevOps with another request URL in the block", vaultOnly(func(m *providerModel) {
+			m.OIDCRequestURL = types.StringValue("https://token.example/")
+		}), adoEnv(nil), wantDiag{"oidc_request_url", "oidc_request_url not used by Azure DevOps", []string{"in the provider block", "SYSTEM_OIDCREQUESTURI"}}},
+		{"Azure DevOps' endpoint without a service connection", vaultOnly(nil), adoEnv(map[string]string{"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": ""}),
+			wantDiag{"ado_pipeline_service_connection_id", "Missing ado_pipeline_service_connection_id", []string{"SYSTEM_OIDCREQUESTURI", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID"}}},
+		{"Azure DevOps and a token", vaultOnly(nil), adoEnv(map[string]string{"ARM_OIDC_TOKEN": "id-t0ken"}),
+			wantDiag{"oidc_token", "Conflicting OIDC token sources", []string{"oidc_token, ado_pipeline_service_connection_id"}}},
+		{"client_id and its file in the block", credentialBlock(func(m *providerModel) {
+			m.ClientSecret = types.StringValue("s3cret")
+			m.ClientIDFilePath = types.StringValue("/hcp/client-id")
+		}), nil, wantDiag{"client_id_file_path", "Conflicting client_id and client_id_file_path", []string{"client_id is set in the provider block and client_id_file_path in the provider block"}}},
+		{"client_secret and its file in the environment", credentialBlock(nil),
+			map[string]string{"ARM_CLIENT_SECRET": "s3cret", "ARM_CLIENT_SECRET_FILE_PATH": "/run/secrets/client-secret"},
+			wantDiag{"client_secret_file_path", "Conflicting client_secret and client_secret_file_path", []string{"by ARM_CLIENT_SECRET", "by ARM_CLIENT_SECRET_FILE_PATH", "set only one"}}},
+		{"client secret file missing", credentialBlock(nil), map[string]string{"ARM_CLIENT_SECRET_FILE_PATH": "/nonexistent/client-secret"},
+			wantDiag{"client_secret_file_path", "Cannot read client_secret_file_path", []string{"by ARM_CLIENT_SECRET_FILE_PATH", "/nonexistent/client-secret"}}},
+		{"client id file empty", vaultOnly(func(m *providerModel) {
+			m.TenantID = types.StringValue("t")
+			m.ClientSecret = types.StringValue("s3cret")
+			m.ClientIDFilePath = types.StringValue(writeFile(t, "client-id", "\n"))
+		}), nil, wantDiag{"client_id_file_path", "Empty client_id_file_path", []string{"must hold client_id"}}},
+		{"secret without a client id says the file works too", vaultOnly(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+			map[string]string{"ARM_TENANT_ID": "t"},
+			wantDiag{"client_id", "Missing client_id", []string{"client_id (or client_id_file_path)"}}},
+		{"a certificate inline and as a file", credentialBlock(func(m *providerModel) { m.ClientCertificatePath = types.StringValue("/app.pem") }),
+			map[string]string{"ARM_CLIENT_CERTIFICATE": base64.StdEncoding.EncodeToString([]byte("pem"))},
+			wantDiag{"client_certificate", "Conflicting authentication settings", []string{"client_certificate_path, client_certificate"}}},
+		{"an inline certificate that is not base64", credentialBlock(nil), map[string]string{"ARM_CLIENT_CERTIFICATE": "not base64 at all!"},
+			wantDiag{"client_certificate", "Invalid provider setting from the environment", []string{"ARM_CLIENT_CERTIFICATE", "base64"}}},
+		{"AKS without its token file", vaultOnly(nil), map[string]string{
+			"ARM_USE_AKS_WORKLOAD_IDENTITY": "true", "AZURE_CLIENT_ID": "c", "AZURE_TENANT_ID": "t",
+		}, wantDiag{"oidc_token_file_path", "Missing oidc_token_file_path", []string{"AKS workload identity (use_aks_workload_identity)", "AZURE_FEDERATED_TOKEN_FILE"}}},
+		{"AKS and use_oidc", vaultOnly(nil), map[string]string{
+			"ARM_USE_AKS_WORKLOAD_IDENTITY": "true", "ARM_USE_OIDC": "true", "AZURE_FEDERATED_TOKEN_FILE": "/token", "AZURE_CLIENT_ID": "c", "AZURE_TENANT_ID": "t",
+		}, wantDiag{"use_aks_workload_identity", "Conflicting authentication settings", []string{"use_oidc, use_aks_workload_identity"}}},
+		{"certificate password with neither certificate", credentialBlock(nil), map[string]string{"ARM_CLIENT_CERTIFICATE_PASSWORD": "pa55word", "ARM_USE_CLI": "true"},
+			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"neither client_certificate_path nor client_certificate"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,7 +160,7 @@ func TestCredentialKind(t *testing.T) {
 		}), nil, "client certificate (client_id 00000000-0000-4000-8000-00000000000c)"},
 		{"oidc", credentialBlock(func(m *providerModel) { m.UseOIDC = types.BoolValue(true) }),
 			map[string]string{"AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/token"},
-			"OIDC / workload identity (client_id 00000000-0000-4000-8000-00000000000c)"},
+			"OIDC / workload identity (client_id 00000000-0000-4000-8000-00000000000c, ID token from oidc_token_file_path (set by AZURE_FEDERATED_TOKEN_FILE))"},
 		{"managed identity", credentialBlock(nil), map[string]string{"ARM_USE_MSI": "true"}, "managed identity"},
 		{"Azure CLI", credentialBlock(func(m *providerModel) { m.UseCLI = types.BoolValue(true) }), nil, "Azure CLI"},
 		{"nothing chosen", credentialBlock(nil), nil, "Azure default credential chain"},
@@ -155,7 +189,7 @@ func TestCredentialKind(t *testing.T) {
 
 // Each method builds the azidentity credential it names.
 func TestCredentialMethods_build(t *testing.T) {
-	_, bundle, _ := selfSignedPEM(t)
+	_, bundle := selfSignedPEM(t)
 	certFile := filepath.Join(t.TempDir(), "app.pem")
 	if err := os.WriteFile(certFile, bundle, 0o600); err != nil {
 		t.Fatal(err)
@@ -228,6 +262,11 @@ func TestCredentialMethods_table(t *testing.T) {
 				t.Errorf("%s requires %s, which is not a provider attribute", m.name, r.name)
 			}
 		}
+		for _, u := range m.uses {
+			if !inSchema[u] {
+				t.Errorf("%s uses %s, which is not a provider attribute", m.name, u.attributeName())
+			}
+		}
 		if names[m.name] || m.build == nil {
 			t.Errorf("%s: a method needs a name of its own and a way to build it", m.name)
 		}
@@ -237,7 +276,7 @@ func TestCredentialMethods_table(t *testing.T) {
 
 // selfSignedPEM returns a certificate and its private key as PEM, as an app registration's
 // certificate credential would be kept on disk.
-func selfSignedPEM(t *testing.T) (certPEM, bundlePEM []byte, key *rsa.PrivateKey) {
+func selfSignedPEM(t *testing.T) (certPEM, bundlePEM []byte) {
 	t.Helper()
 	// azidentity signs client assertions with RSA keys only.
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -255,13 +294,13 @@ func selfSignedPEM(t *testing.T) (certPEM, bundlePEM []byte, key *rsa.PrivateKey
 		t.Fatal(err)
 	}
 	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	return certPEM, append(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), certPEM...), key
+	return certPEM, append(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), certPEM...)
 }
 
 // The client-certificate path end to end: azidentity signs a client assertion with the key
 // from client_certificate_path, the emulator's authority verifies it and issues the token.
 func TestAccProvider_clientCertificate(t *testing.T) {
-	certPEM, bundle, _ := selfSignedPEM(t)
+	certPEM, bundle := selfSignedPEM(t)
 	const clientID = "0f1ce000-0000-4000-8000-0000000000c1"
 	v := newAccVault(t, func(o *emulator.Options) {
 		o.Principals = append(emulator.DefaultPrincipals(),
@@ -280,68 +319,186 @@ func TestAccProvider_clientCertificate(t *testing.T) {
 	})
 }
 
-// The OIDC paths end to end: the provider hands an ID token, read from a file or fetched from a
-// GitHub-Actions-style request URL, to Entra as a client assertion. The emulator has no
-// federated credentials, so the test's "ID token" is an assertion signed with the app's
-// registered certificate: what is under test is the provider's plumbing, not Entra's trust.
-func TestAccProvider_oidc(t *testing.T) {
-	certPEM, _, key := selfSignedPEM(t)
-	const clientID = "0f1ce000-0000-4000-8000-0000000000d1"
+// The inline certificate end to end: ARM_CLIENT_CERTIFICATE as azurerm takes it (base64 of the
+// certificate and key), with no file on disk.
+func TestAccProvider_clientCertificateInline(t *testing.T) {
+	certPEM, bundle := selfSignedPEM(t)
+	const clientID = "0f1ce000-0000-4000-8000-0000000000c2"
 	v := newAccVault(t, func(o *emulator.Options) {
 		o.Principals = append(emulator.DefaultPrincipals(),
-			emulator.Principal{Name: "oidc-app", ClientID: clientID, CertificatePEM: certPEM, Role: emulator.RoleOfficer})
+			emulator.Principal{Name: "cert-app", ClientID: clientID, CertificatePEM: certPEM, Role: emulator.RoleOfficer})
 	})
-	der, _ := pem.Decode(certPEM)
-	thumb := sha256.Sum256(der.Bytes)
-	token := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
-		"iss": clientID, "sub": clientID,
-		"aud": strings.TrimSuffix(v.AuthorityHost(), "/") + "/" + v.TenantID() + "/oauth2/v2.0/token",
-		"exp": time.Now().Add(30 * time.Minute).Unix(), "nbf": time.Now().Add(-time.Minute).Unix(),
-	})
-	token.Header["x5t#S256"] = base64.RawURLEncoding.EncodeToString(thumb[:])
-	idToken, err := token.SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokenFile := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(tokenFile, []byte(idToken+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var requests atomic.Int32
-	ci := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer ci-request-token" || r.URL.Query().Get("audience") != "api://AzureADTokenExchange" {
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		requests.Add(1)
-		_ = json.NewEncoder(w).Encode(map[string]string{"value": idToken})
-	}))
-	defer ci.Close()
-
-	provider := func(lines string) string {
-		return v.providerBlockFor(clientID, "use_oidc = true", lines)
-	}
-
+	t.Setenv("ARM_CLIENT_CERTIFICATE", base64.StdEncoding.EncodeToString(bundle))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{
-				Config: provider(fmt.Sprintf("oidc_token_file_path = %q", tokenFile)) + secretConfig("oidc-made", "via-token-file", ""),
-				Check:  v.checkVaultValue(bifrost.Scope(testOrg), "oidc-made", "via-token-file"),
-			},
-			{
-				Config: provider(fmt.Sprintf("oidc_request_url = %q\n  oidc_request_token = \"ci-request-token\"", ci.URL+"/token?api-version=2.0")) +
-					secretConfig("oidc-made", "via-request-url", ""),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					v.checkVaultValue(bifrost.Scope(testOrg), "oidc-made", "via-request-url"),
-					func(*terraform.State) error {
-						if requests.Load() == 0 {
-							return fmt.Errorf("the provider never asked oidc_request_url for a token")
-						}
-						return nil
-					},
-				),
-			},
-		},
+		Steps: []resource.TestStep{{
+			Config: v.providerBlockFor(clientID) + secretConfig("cert-made", "by-inline-certificate", ""),
+			Check:  v.checkVaultValue(bifrost.Scope(testOrg), "cert-made", "by-inline-certificate"),
+		}},
 	})
+}
+
+// The client secret read from client_secret_file_path end to end, as a mounted secret gives it.
+func TestAccProvider_clientSecretFile(t *testing.T) {
+	v := newAccVault(t)
+	officer := v.Principal("officer")
+	secretFile := writeFile(t, "client-secret", officer.ClientSecret+"\n")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: v.providerBlockFor(officer.ClientID, fmt.Sprintf("client_secret_file_path = %q", secretFile)) +
+				secretConfig("file-made", "by-secret-file", ""),
+			Check: v.checkVaultValue(bifrost.Scope(testOrg), "file-made", "by-secret-file"),
+		}},
+	})
+}
+
+// writeFile writes content to a new file in a test directory and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// adoEnv is what an Azure Pipelines step with a workload identity service connection exports
+// for azurerm.
+func adoEnv(extra map[string]string) map[string]string {
+	env := map[string]string{
+		"ARM_USE_OIDC":                           "true",
+		"ARM_TENANT_ID":                          "00000000-0000-4000-8000-00000000000a",
+		"ARM_CLIENT_ID":                          "00000000-0000-4000-8000-00000000000c",
+		"SYSTEM_OIDCREQUESTURI":                  "https://dev.azure.com/contoso/00000000-0000-4000-8000-0000000000aa/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken",
+		"SYSTEM_ACCESSTOKEN":                     "system-access-t0ken",
+		"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+	}
+	for k, v := range extra {
+		if v == "" {
+			delete(env, k)
+		} else {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// The pipelines' environments choose the credential their recipe means, and build the Azure
+// SDK's credential for it.
+func TestCredentialMethods_pipelines(t *testing.T) {
+	_, bundle := selfSignedPEM(t)
+	vaultOnly := providerModel{VaultURL: types.StringValue(testVault)}
+	cases := []struct {
+		name     string
+		cfg      providerModel
+		env      map[string]string
+		wantKind string
+		want     azcore.TokenCredential
+	}{
+		{"Azure DevOps", vaultOnly, adoEnv(nil),
+			"OIDC / workload identity (client_id 00000000-0000-4000-8000-00000000000c, ID token from Azure DevOps service connection 6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f)", &azidentity.AzurePipelinesCredential{}},
+		{"Azure DevOps, the service connection under its other name", vaultOnly, adoEnv(map[string]string{
+			"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": "", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+		}), "OIDC / workload identity (client_id 00000000-0000-4000-8000-00000000000c, ID token from Azure DevOps service connection 6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f)", &azidentity.AzurePipelinesCredential{}},
+		{"AKS workload identity", vaultOnly, map[string]string{
+			"ARM_USE_AKS_WORKLOAD_IDENTITY": "true", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
+			"AZURE_CLIENT_ID": "00000000-0000-4000-8000-0000000000a5", "AZURE_TENANT_ID": "00000000-0000-4000-8000-00000000000a",
+		}, "AKS workload identity (client_id 00000000-0000-4000-8000-0000000000a5)", &azidentity.WorkloadIdentityCredential{}},
+		{"HCP Terraform's files", providerModel{
+			VaultURL: types.StringValue(testVault), UseOIDC: types.BoolValue(true), TenantID: types.StringValue("00000000-0000-4000-8000-00000000000a"),
+			ClientIDFilePath:  types.StringValue(writeFile(t, "client-id", "00000000-0000-4000-8000-0000000000f1\n")),
+			OIDCTokenFilePath: types.StringValue("/home/tfc-agent/.tfc-agent/component/terraform/runs/run-x/tfc-azure-token"),
+		}, nil, "OIDC / workload identity (client_id 00000000-0000-4000-8000-0000000000f1, ID token from oidc_token_file_path (set in the provider block))", &azidentity.ClientAssertionCredential{}},
+		{"the block's client_id beats the environment's file", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+			map[string]string{"ARM_CLIENT_ID_FILE_PATH": "/nonexistent/client-id"},
+			"client secret (client_id 00000000-0000-4000-8000-00000000000c)", &azidentity.ClientSecretCredential{}},
+		{"a client secret from a file", credentialBlock(nil),
+			map[string]string{"ARM_CLIENT_SECRET_FILE_PATH": writeFile(t, "client-secret", "s3cret\n")},
+			"client secret (client_id 00000000-0000-4000-8000-00000000000c)", &azidentity.ClientSecretCredential{}},
+		{"an inline certificate", credentialBlock(nil), map[string]string{"ARM_CLIENT_CERTIFICATE": base64.StdEncoding.EncodeToString(bundle)},
+			"inline client certificate (client_id 00000000-0000-4000-8000-00000000000c)", &azidentity.ClientCertificateCredential{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI from the process environment.
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			s, diags := resolveSettings(c.cfg, envOf(c.env))
+			if diags.HasError() {
+				t.Fatalf("unexpected diagnostics: %v", diags)
+			}
+			if got := s.CredentialKind(); got != c.wantKind {
+				t.Errorf("CredentialKind() = %q, want %q", got, c.wantKind)
+			}
+			cred, err := newCredential(s)
+			if err != nil {
+				t.Fatalf("newCredential: %v", err)
+			}
+			if got, want := fmt.Sprintf("%T", cred), fmt.Sprintf("%T", c.want); got != want {
+				t.Errorf("newCredential built a %s, want a %s", got, want)
+			}
+		})
+	}
+}
+
+// The secret read from client_secret_file_path is the one the credential uses, trimmed of the
+// newline files end with.
+func TestCredentialMethods_clientSecretFromFile(t *testing.T) {
+	s, diags := resolveSettings(credentialBlock(func(m *providerModel) {
+		m.ClientSecretFilePath = types.StringValue(writeFile(t, "client-secret", "s3cret\n"))
+	}), envOf(nil))
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if s.ClientSecret != "s3cret" || !s.sourceOf(clientSecretAttr).inBlock {
+		t.Errorf("client_secret_file_path should fill client_secret from the block's file; got a secret of %d bytes from %+v", len(s.ClientSecret), s.sourceOf(clientSecretAttr))
+	}
+}
+
+// An ARM_* credential variable the chosen credential does not read is a warning that names the
+// variable and the credential; the variables a credential reads are not.
+func TestCredentialMethods_unusedVariablesWarn(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  providerModel
+		env  map[string]string
+		want []string // the details of the warnings, in part; none when empty
+	}{
+		{"a token without use_oidc", credentialBlock(nil), map[string]string{"ARM_OIDC_TOKEN": "id-t0ken"},
+			[]string{"ARM_OIDC_TOKEN is set in the environment, but the provider authenticates with Azure default credential chain (no credential is chosen), which does not use oidc_token"}},
+		{"a client id with the Azure CLI", providerModel{VaultURL: types.StringValue(testVault)}, map[string]string{"ARM_USE_CLI": "true", "ARM_CLIENT_ID": "c"},
+			[]string{"ARM_CLIENT_ID is set in the environment, but the provider authenticates with Azure CLI (use_cli), which does not use client_id"}},
+		{"a request token with a client secret", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+			map[string]string{"ARM_OIDC_REQUEST_TOKEN": "t", "ARM_USE_MSI": "false"},
+			[]string{"ARM_OIDC_REQUEST_TOKEN is set in the environment, but the provider authenticates with client secret (client_secret)"}},
+		{"a use_msi turned off in the block", credentialBlock(func(m *providerModel) {
+			m.UseMSI = types.BoolValue(false)
+			m.ClientSecret = types.StringValue("s3cret")
+		}), map[string]string{"ARM_USE_MSI": "true"}, []string{"ARM_USE_MSI is set"}},
+		{"a variable azurerm reads and this provider never does", credentialBlock(nil), map[string]string{"ARM_MSI_ENDPOINT": "http://169.254.169.254/"},
+			[]string{"ARM_MSI_ENDPOINT is set in the environment, but this provider never reads it"}},
+		{"Azure DevOps, every variable used", providerModel{VaultURL: types.StringValue(testVault)}, adoEnv(nil), nil},
+		{"a client secret, with azurerm's subscription", providerModel{VaultURL: types.StringValue(testVault)}, map[string]string{
+			"ARM_CLIENT_SECRET": "s3cret", "ARM_CLIENT_ID": "c", "ARM_TENANT_ID": "t", "ARM_SUBSCRIPTION_ID": "s", "ARM_USE_OIDC": "false",
+		}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, diags := resolveSettings(c.cfg, envOf(c.env))
+			if diags.HasError() {
+				t.Fatalf("unexpected errors: %v", diags)
+			}
+			warnings := diags.Warnings()
+			if len(warnings) != len(c.want) {
+				t.Fatalf("want %d warnings, got %v", len(c.want), warnings)
+			}
+			for i, w := range c.want {
+				if warnings[i].Summary() != "Credential variable not used" || !strings.Contains(warnings[i].Detail(), w) {
+					t.Errorf("warning %d should say %q:\n%s: %s", i, w, warnings[i].Summary(), warnings[i].Detail())
+				}
+			}
+		})
+	}
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
@@ -419,6 +421,78 @@ data "bifrost_config" "x" {
 data "bifrost_configs" "ok" {
   organization_id = "global"
 }`)},
+		},
+	})
+}
+
+// TestAccDataSourceConfig_pinnedVersion: version pins a config that holds its own value, in
+// the scope config.get would read it from, and is refused for a secret_reference.
+func TestAccDataSourceConfig_pinnedVersion(t *testing.T) {
+	v := newAccVault(t)
+	limit := dsConfigEntry(testOrg, "rate_limit", bifrost.TypeInt, "100")
+	region := dsConfigEntry(bifrost.GlobalScope, "region", bifrost.TypeString, "eu-west")
+	seeded := dsSeed(t, v, limit, region,
+		dsSecretEntry(testOrg, "smtp", "smtp-test-pin-3b3b"),
+		dsConfigEntry(testOrg, "smtp_password", bifrost.TypeSecretReference, testOrg+"/smtp"),
+	)
+	limitV1, regionV1, reference := seeded[0], seeded[1], seeded[3]
+	limitV2 := dsRotate(t, v, limit, "200")
+	dsRotate(t, v, region, "us-east")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				// The organization has rate_limit, but not in global's version: no fallback.
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_config" "x" {
+  organization_id = %q
+  key             = "rate_limit"
+  version         = %q
+}
+`, testOrg, regionV1.Version)),
+				ExpectError: expectDiagnostic("Entry not found", `config "rate_limit" in organization `+testOrg,
+					fmt.Sprintf("it has no version %q", regionV1.Version), fmt.Sprintf("its latest version is %q", limitV2.Version)),
+			},
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_config" "x" {
+  organization_id = %q
+  key             = "smtp_password"
+  version         = %q
+}
+`, testOrg, reference.Version)),
+				ExpectError: expectDiagnostic("Invalid value", "is a secret_reference",
+					"version is refused for secret_reference configs", fmt.Sprintf(`organization_id = %q, name = "smtp"`, testOrg)),
+			},
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_config" "limit" {
+  organization_id = %[1]q
+  key             = "rate_limit"
+  version         = %[2]q
+}
+data "bifrost_config" "region" {
+  organization_id = %[1]q
+  key             = "region"
+  version         = %[3]q
+}
+data "bifrost_config" "limit_latest" {
+  organization_id = %[1]q
+  key             = "rate_limit"
+}
+`, testOrg, limitV1.Version, regionV1.Version)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.bifrost_config.limit", attrPath("value"), knownvalue.StringExact("100")),
+					statecheck.ExpectKnownValue("data.bifrost_config.limit", attrPath("version"), knownvalue.StringExact(limitV1.Version)),
+					statecheck.ExpectKnownValue("data.bifrost_config.limit", attrPath("resolved_scope"), knownvalue.StringExact(testOrg)),
+					// Missing in the organization: the pinned version is read in global.
+					statecheck.ExpectKnownValue("data.bifrost_config.region", attrPath("value"), knownvalue.StringExact("eu-west")),
+					statecheck.ExpectKnownValue("data.bifrost_config.region", attrPath("resolved_scope"), knownvalue.StringExact("global")),
+					statecheck.ExpectKnownValue("data.bifrost_config.limit_latest", attrPath("value"), knownvalue.StringExact("200")),
+					statecheck.ExpectKnownValue("data.bifrost_config.limit_latest", attrPath("version"), knownvalue.Null()),
+				},
+			},
 		},
 	})
 }

@@ -89,14 +89,15 @@ func (d *configsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	runLookup(ctx, d.client, "data source bifrost_configs", req.Config, &data, &resp.State, &resp.Diagnostics)
 }
 
-// lookup lists the scope's configs: Store.List has filtered them by scope and kind and
-// sorted them by key, so that the list does not move when Key Vault's paging order changes.
+// lookup lists the scope's configs: Store.List (shared by the provider's data sources, see
+// providerClient.list) has filtered them by scope and kind and sorted them by key, so that the
+// list does not move when Key Vault's paging order changes.
 func (m *configsDataSourceModel) lookup(ctx context.Context, c *providerClient) diag.Diagnostics {
 	scope, diags := c.resolveScope(m.OrganizationID.StringValue, path.Root("organization_id"))
 	if diags.HasError() {
 		return diags
 	}
-	entries, err := c.store.List(ctx, scope, bifrost.KindConfig)
+	entries, err := c.list(ctx, scope, bifrost.KindConfig)
 	if err != nil {
 		diags.Append(c.storeDiagnostic("listing configs in "+string(scope), err))
 		return diags

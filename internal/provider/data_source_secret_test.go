@@ -1,11 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
@@ -112,6 +117,96 @@ data "bifrost_secret" "bare" {
 					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "not_before"),
 					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "expires_at"),
 				),
+			},
+		},
+	})
+}
+
+// attrPath is the path of a top-level attribute, for state checks.
+func attrPath(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+
+// unknownVersionID is a well-formed Key Vault version id that no secret has.
+const unknownVersionID = "0123456789abcdef0123456789abcdef"
+
+// dsRotate writes a new latest version of a seeded entry, as another writer would.
+func dsRotate(t *testing.T, v *accVault, e bifrost.Entry, value string) *bifrost.Entry {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e.Value = value
+	written, err := v.store().Rotate(ctx, e)
+	if err != nil {
+		t.Fatalf("rotating %s %q in %s: %v", e.Kind, e.Name, e.Scope, err)
+	}
+	return written
+}
+
+// TestAccDataSourceSecret_pinnedVersion: a read with version returns that version's value,
+// which later rotations leave alone, while a read without it follows the latest.
+func TestAccDataSourceSecret_pinnedVersion(t *testing.T) {
+	v := newAccVault(t)
+	entry := dsSecretEntry(testOrg, "smtp-password", "smtp-test-v1-5e5e")
+	first := dsSeed(t, v, entry)[0]
+	second := dsRotate(t, v, entry, "smtp-test-v2-6f6f")
+	latestVersion := statecheck.CompareValue(compare.ValuesDiffer())
+
+	config := v.config(fmt.Sprintf(`
+data "bifrost_secret" "pinned" {
+  organization_id = %[1]q
+  name            = "smtp-password"
+  version         = %[2]q
+}
+data "bifrost_secret" "latest" {
+  organization_id = %[1]q
+  name            = "smtp-password"
+}
+`, testOrg, first.Version))
+	pinned, latest := "data.bifrost_secret.pinned", "data.bifrost_secret.latest"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "smtp-password"
+  version         = "latest"
+}
+`, testOrg)),
+				ExpectError: expectDiagnostic("Invalid version", `version "latest" is not a Key Vault version id`),
+			},
+			{
+				Config: v.config(fmt.Sprintf(`
+data "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "smtp-password"
+  version         = %q
+}
+`, testOrg, unknownVersionID)),
+				ExpectError: expectDiagnostic("Entry not found", `secret "smtp-password" in organization `+testOrg,
+					fmt.Sprintf("it has no version %q", unknownVersionID), fmt.Sprintf("its latest version is %q", second.Version)),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pinned, attrPath("value"), knownvalue.StringExact("smtp-test-v1-5e5e")),
+					statecheck.ExpectKnownValue(pinned, attrPath("version"), knownvalue.StringExact(first.Version)),
+					statecheck.ExpectKnownValue(pinned, attrPath("id"), knownvalue.StringExact(testOrg+"/smtp-password")),
+					statecheck.ExpectKnownValue(latest, attrPath("value"), knownvalue.StringExact("smtp-test-v2-6f6f")),
+					statecheck.ExpectKnownValue(latest, attrPath("version"), knownvalue.StringExact(second.Version)),
+					latestVersion.AddStateValue(latest, attrPath("version")),
+				},
+			},
+			{
+				// A rotation behind Terraform's back moves the latest read only.
+				PreConfig: func() { dsRotate(t, v, entry, "smtp-test-v3-7a7a") },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pinned, attrPath("value"), knownvalue.StringExact("smtp-test-v1-5e5e")),
+					statecheck.ExpectKnownValue(pinned, attrPath("version"), knownvalue.StringExact(first.Version)),
+					statecheck.ExpectKnownValue(latest, attrPath("value"), knownvalue.StringExact("smtp-test-v3-7a7a")),
+					latestVersion.AddStateValue(latest, attrPath("version")),
+				},
 			},
 		},
 	})

@@ -95,14 +95,15 @@ func (d *secretsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	runLookup(ctx, d.client, "data source bifrost_secrets", req.Config, &data, &resp.State, &resp.Diagnostics)
 }
 
-// lookup lists the scope's secrets: Store.List has filtered them by scope and kind and
-// sorted them by name, so that the list does not move when Key Vault's paging order changes.
+// lookup lists the scope's secrets: Store.List (shared by the provider's data sources, see
+// providerClient.list) has filtered them by scope and kind and sorted them by name, so that the
+// list does not move when Key Vault's paging order changes.
 func (m *secretsDataSourceModel) lookup(ctx context.Context, c *providerClient) diag.Diagnostics {
 	scope, diags := c.resolveScope(m.OrganizationID.StringValue, path.Root("organization_id"))
 	if diags.HasError() {
 		return diags
 	}
-	entries, err := c.store.List(ctx, scope, bifrost.KindSecret)
+	entries, err := c.list(ctx, scope, bifrost.KindSecret)
 	if err != nil {
 		diags.Append(c.storeDiagnostic("listing secrets in "+string(scope), err))
 		return diags

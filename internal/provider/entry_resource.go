@@ -125,6 +125,17 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() || cfgOrg.IsUnknown() {
 		return
 	}
+	if cfgOrg.IsNull() && r.client.defaultScopeUnknown() {
+		if !creating {
+			resp.Diagnostics.AddAttributeError(path.Root("organization_id"), "Scope not known until apply",
+				fmt.Sprintf("This %s exists and takes its scope from the provider's organization_id, which depends on values known only after apply, "+
+					"so the plan cannot tell whether the scope changes. Set organization_id on the resource, or set the provider's "+
+					"organization_id from a variable or a value known before apply.", r.kind))
+		}
+		// A create plans without a scope: organization_id, id and key_vault_secret_name stay
+		// unknown, and the apply plans again with the provider's organization_id known.
+		return
+	}
 	scope, diags := r.client.resolveScope(cfgOrg.StringValue, path.Root("organization_id"))
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
@@ -171,9 +182,15 @@ func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateReq
 	if !ok {
 		return
 	}
+	store := r.store("Creating the "+string(r.kind)+" "+entry.Name, &resp.Diagnostics)
+	if store == nil {
+		return
+	}
 	ctx = maskValue(ctx, entry.Value)
 	tflog.Debug(ctx, "creating entry", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
-	created, err := r.client.store.Create(ctx, entry)
+	created, err := store.Create(ctx, entry)
+	// A data source read after this write (depending on the resource) must list it.
+	r.client.forgetListings()
 	if err != nil {
 		resp.Diagnostics.Append(r.client.storeDiagnostic("creating the "+string(r.kind), err))
 		return
@@ -198,7 +215,11 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	if !ok {
 		return
 	}
-	got, err := r.client.store.Read(ctx, ref)
+	store := r.store("Refreshing the "+string(r.kind)+" "+ref.KeyVaultName, &resp.Diagnostics)
+	if store == nil {
+		return
+	}
+	got, err := store.Read(ctx, ref)
 	switch {
 	case errors.Is(err, bifrost.ErrNotFound):
 		// Deleted out of band (or soft-deleted): let the plan show it as to be created again.
@@ -230,6 +251,8 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 		private.Owner = got.Owner
 	}
 	private.Imported = false
+	// The read checked ownership; a write right after it (this run's apply) need not again.
+	private.Verified = verifiedRead{Version: got.Version, UpdatedAt: got.UpdatedAt, At: time.Now().UTC()}
 	resp.Diagnostics.Append(private.save(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, m)...)
@@ -255,17 +278,25 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	entry.KeyVaultName = s.shared().KeyVaultSecretName.ValueString()
+	store := r.store("Updating the "+string(r.kind)+" "+entry.Name, &resp.Diagnostics)
+	if store == nil {
+		return
+	}
 	ctx = maskValue(ctx, entry.Value)
 
 	var updated *bifrost.Entry
 	var err error
 	if p.writesValue(s) {
-		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
-		updated, err = r.client.store.Rotate(ctx, entry)
+		verified := private.alreadyVerified(s.shared().Version.ValueString(), time.Now())
+		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
+			"ownership_checked_by_refresh": len(verified) > 0})
+		updated, err = store.Rotate(ctx, entry, verified...)
 	} else {
+		// A metadata update keeps its GET: it also gives the dates and content type to clear.
 		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
-		updated, err = r.client.store.UpdateMetadata(ctx, entry)
+		updated, err = store.UpdateMetadata(ctx, entry)
 	}
+	r.client.forgetListings()
 	if err != nil {
 		resp.Diagnostics.Append(r.client.storeDiagnostic("updating the "+string(r.kind), err))
 		return
@@ -290,9 +321,26 @@ func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteReq
 	if !ok {
 		return
 	}
-	if err := r.client.store.Delete(ctx, ref); err != nil {
+	store := r.store("Deleting the "+string(r.kind)+" "+ref.KeyVaultName, &resp.Diagnostics)
+	if store == nil {
+		return
+	}
+	verified := private.alreadyVerified(m.shared().Version.ValueString(), time.Now())
+	tflog.Debug(ctx, "deleting entry", map[string]any{"kind": string(r.kind), "key_vault_secret_name": ref.KeyVaultName,
+		"ownership_checked_by_refresh": len(verified) > 0})
+	err := store.Delete(ctx, ref, verified...)
+	r.client.forgetListings()
+	if err != nil {
 		resp.Diagnostics.Append(r.client.storeDiagnostic("deleting the "+string(r.kind), err))
 	}
+}
+
+// store is the provider's store, connected on first use; nil, with the reason in diags, when
+// the provider's settings are not known yet. action says what needs it.
+func (r *entryResource[M, P]) store(action string, diags *diag.Diagnostics) *bifrost.Store {
+	store, d := r.client.connect(action)
+	diags.Append(d...)
+	return store
 }
 
 // entryFrom builds the domain entry the plan describes: the value comes from value or,

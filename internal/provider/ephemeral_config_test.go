@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
@@ -78,6 +80,55 @@ resource "echo" "test" {}
 					resource.TestCheckResourceAttr("echo.test", "data.fallback_has_secret", "false"),
 					dsOnlyEchoHolds("sk-test-eph-stripe-1d1d", "pw-test-eph-global-2e2e"),
 				),
+			},
+		},
+	})
+}
+
+// TestAccEphemeralConfig_pinnedVersion: the ephemeral twin pins a config version as the data
+// source does, without storing it, and refuses version for a secret_reference.
+func TestAccEphemeralConfig_pinnedVersion(t *testing.T) {
+	v := newAccVault(t)
+	password := dsConfigEntry(bifrost.GlobalScope, "db_password", bifrost.TypeSecret, "pw-test-eph-pin-v1-4f4f")
+	seeded := dsSeed(t, v, password,
+		dsSecretEntry(bifrost.GlobalScope, "stripe", "sk-test-eph-pin-5a5a"),
+		dsConfigEntry(testOrg, "stripe_key", bifrost.TypeSecretReference, "global/stripe"),
+	)
+	first, reference := seeded[0], seeded[2]
+	dsRotate(t, v, password, "pw-test-eph-pin-v2-6b6b")
+	echo := func(key, version string) string {
+		return dsEchoConfig(v, fmt.Sprintf(`
+ephemeral "bifrost_config" "x" {
+  organization_id = %q
+  key             = %q
+  version         = %q
+}
+provider "echo" {
+  data = {
+    value          = ephemeral.bifrost_config.x.value
+    resolved_scope = ephemeral.bifrost_config.x.resolved_scope
+  }
+}
+resource "echo" "test" {}
+`, testOrg, key, version))
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProvidersWithEcho,
+		Steps: []resource.TestStep{
+			{
+				Config: echo("stripe_key", reference.Version),
+				ExpectError: expectDiagnostic("Invalid value", "is a secret_reference",
+					"version is refused for secret_reference configs", `organization_id = "global", name = "stripe"`),
+			},
+			{
+				// The organization has no db_password: the pinned version is read in global.
+				Config: echo("db_password", first.Version),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("pw-test-eph-pin-v1-4f4f")),
+					statecheck.ExpectKnownValue("echo.test", echoed("resolved_scope"), knownvalue.StringExact("global")),
+				},
+				Check: dsOnlyEchoHolds("pw-test-eph-pin-v1-4f4f", "pw-test-eph-pin-v2-6b6b", "sk-test-eph-pin-5a5a"),
 			},
 		},
 	})

@@ -7,7 +7,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
@@ -133,6 +136,53 @@ resource "echo" "test" {}
 data "bifrost_secrets" "ok" {
   organization_id = "global"
 }`)},
+		},
+	})
+}
+
+// echoed is the path of one key of what the echo provider shows, for state checks.
+func echoed(key string) tfjsonpath.Path { return tfjsonpath.New("data").AtMapKey(key) }
+
+// TestAccEphemeralSecret_pinnedVersion: the ephemeral twin reads a pinned version as the data
+// source does, without storing it, and names a version the secret does not have.
+func TestAccEphemeralSecret_pinnedVersion(t *testing.T) {
+	v := newAccVault(t)
+	entry := dsSecretEntry(testOrg, "smtp-password", "smtp-test-eph-v1-8b8b")
+	first := dsSeed(t, v, entry)[0]
+	second := dsRotate(t, v, entry, "smtp-test-eph-v2-9c9c")
+	echo := func(version string) string {
+		return dsEchoConfig(v, fmt.Sprintf(`
+ephemeral "bifrost_secret" "x" {
+  organization_id = %q
+  name            = "smtp-password"
+  version         = %q
+}
+provider "echo" {
+  data = {
+    value   = ephemeral.bifrost_secret.x.value
+    version = ephemeral.bifrost_secret.x.version
+  }
+}
+resource "echo" "test" {}
+`, testOrg, version))
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProvidersWithEcho,
+		Steps: []resource.TestStep{
+			{
+				Config: echo(unknownVersionID),
+				ExpectError: expectDiagnostic("Entry not found", `secret "smtp-password" in organization `+testOrg,
+					fmt.Sprintf("it has no version %q", unknownVersionID), fmt.Sprintf("its latest version is %q", second.Version)),
+			},
+			{
+				Config: echo(first.Version),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("smtp-test-eph-v1-8b8b")),
+					statecheck.ExpectKnownValue("echo.test", echoed("version"), knownvalue.StringExact(first.Version)),
+				},
+				Check: dsOnlyEchoHolds("smtp-test-eph-v1-8b8b", "smtp-test-eph-v2-9c9c"),
+			},
 		},
 	})
 }

@@ -64,7 +64,8 @@ func adoptionTarget(id string, c *providerClient) (string, error) {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return "", fmt.Errorf("%q is not an https URL", id)
 	}
-	if c != nil {
+	// An empty vaultURL is one not known until apply: the import's refresh then reports that.
+	if c != nil && c.vaultURL != "" {
 		if vault, err := url.Parse(c.vaultURL); err == nil && !strings.EqualFold(vault.Host, u.Host) {
 			return "", fmt.Errorf("%q names a secret in another vault (%s) than the provider's vault_url (%s); "+
 				"configure a provider for that vault, or copy the secret into this one", id, u.Host, vault.Host)

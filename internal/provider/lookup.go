@@ -5,9 +5,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	epschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,12 +31,14 @@ const (
 )
 
 // lookupAttr describes one attribute of a data source and its ephemeral twin. An attribute
-// that is neither required nor optional is computed.
+// that is neither required nor optional is computed; an optional one may be computed too (an
+// input that the answer fills when the configuration leaves it out).
 type lookupAttr struct {
 	kind        lookupAttrKind
 	description string
 	required    bool
 	optional    bool
+	computed    bool
 	sensitive   bool
 	customType  basetypes.StringTypable
 	validators  []validator.String
@@ -46,7 +50,7 @@ type lookupAttrs map[string]lookupAttr
 func (attrs lookupAttrs) dataSource() map[string]dsschema.Attribute {
 	out := make(map[string]dsschema.Attribute, len(attrs))
 	for name, a := range attrs {
-		computed := !a.required && !a.optional
+		computed := a.computed || (!a.required && !a.optional)
 		switch a.kind {
 		case lookupBool:
 			out[name] = dsschema.BoolAttribute{Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
@@ -63,7 +67,7 @@ func (attrs lookupAttrs) dataSource() map[string]dsschema.Attribute {
 func (attrs lookupAttrs) ephemeral() map[string]epschema.Attribute {
 	out := make(map[string]epschema.Attribute, len(attrs))
 	for name, a := range attrs {
-		computed := !a.required && !a.optional
+		computed := a.computed || (!a.required && !a.optional)
 		switch a.kind {
 		case lookupBool:
 			out[name] = epschema.BoolAttribute{Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
@@ -113,8 +117,19 @@ func runLookup(ctx context.Context, c *providerClient, what string, cfg tfsdk.Co
 	}
 	if c == nil {
 		diags.AddError("Provider not configured",
-			"The Bifrost provider was not configured when "+what+" was read, usually because the provider block "+
-				"uses values that are only known after apply. Make the provider block depend only on values known at plan time.")
+			"The Bifrost provider was not configured when "+what+" was read. This is a bug in the provider: please report it.")
+		return
+	}
+	// The lookups read c.store, which connect sets.
+	if _, d := c.connect("Reading " + what); d.HasError() {
+		diags.Append(d...)
+		return
+	}
+	if c.defaultScopeUnknown() && !setsOwnScope(ctx, cfg) {
+		diags.AddAttributeError(path.Root("organization_id"), "Scope not known until apply",
+			what+" takes its scope from the provider's organization_id, which depends on values known only after apply, "+
+				"and it must read Key Vault during the plan. Set organization_id on it, or set the provider's organization_id "+
+				"from a variable or a value known before apply.")
 		return
 	}
 	d, dd := data.timeout(ctx, lookupTimeoutDefault)
@@ -136,4 +151,12 @@ func runLookup(ctx context.Context, c *providerClient, what string, cfg tfsdk.Co
 func lookupTags(tags map[string]string) types.Map {
 	v := tagsValue(tags, types.MapValueMust(types.StringType, nil))
 	return v
+}
+
+// setsOwnScope reports whether a lookup's configuration sets its own organization_id, so that
+// it does not need the provider's.
+func setsOwnScope(ctx context.Context, cfg tfsdk.Config) bool {
+	var org attr.Value
+	diags := cfg.GetAttribute(ctx, path.Root("organization_id"), &org)
+	return !diags.HasError() && org != nil && !org.IsNull()
 }

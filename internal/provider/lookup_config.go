@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
 // configLookupModel is what the bifrost_config data source and ephemeral resource share:
@@ -25,6 +28,7 @@ type configLookupModel struct {
 	ResolvedScope    types.String         `tfsdk:"resolved_scope"`
 	SecretID         types.String         `tfsdk:"secret_id"`
 	Description      types.String         `tfsdk:"description"`
+	Version          types.String         `tfsdk:"version"`
 }
 
 // configLookupAttrs are the attributes of the bifrost_config data source and ephemeral resource.
@@ -43,6 +47,14 @@ var configLookupAttrs = lookupAttrs{
 	"resolved_scope": {description: "Scope the config was found in: the organization id (lower-case), or `global` after a fallback."},
 	"secret_id":      {description: "For a `secret_reference`, the id (`{scope}/{name}`) of the secret it points at; null for other types."},
 	"description":    {description: "The config's description, or null."},
+	"version": {optional: true, validators: []validator.String{versionValidator},
+		description: "Key Vault version id (32 hexadecimal characters) of the config version to read, for a read pinned to one value " +
+			"that a later change of the config does not change. The version is read where the config is found (the organization, " +
+			"or `global` when the organization has no such config and `fallback_to_global` allows it); an organization config " +
+			"without that version is an error naming it, not a fallback. Only for configs that hold their own value: for a " +
+			"`secret_reference` it is an error, because a config's versions are versions of the reference, not of the referenced " +
+			"secret, so pinning one would still return that secret's latest value. To pin a referenced secret, read it with " +
+			"the `bifrost_secret` data source or ephemeral resource and its `version` (`secret_id` says which secret)."},
 }
 
 // configLookup describes the bifrost_config data source and ephemeral resource.
@@ -93,7 +105,13 @@ func (m *configLookupModel) lookup(ctx context.Context, c *providerClient) diag.
 	// Null means the default, true: the same as config.get.
 	fallback := m.FallbackToGlobal.IsNull() || m.FallbackToGlobal.ValueBool()
 
-	res, err := c.store.ResolveConfig(ctx, scope, key, fallback)
+	var res *bifrost.Resolved
+	var err error
+	if m.Version.IsNull() || m.Version.IsUnknown() {
+		res, err = c.store.ResolveConfig(ctx, scope, key, fallback)
+	} else {
+		res, err = c.store.ResolveConfigVersion(ctx, scope, key, fallback, m.Version.ValueString())
+	}
 	if err != nil {
 		diags.Append(c.storeDiagnostic(fmt.Sprintf("reading config %q", key), err))
 		return diags

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 
@@ -46,19 +47,22 @@ var secretLookupAttrs = lookupAttrs{
 	"name": {required: true, validators: []validator.String{secretNameValidator},
 		description: "Secret name: 1 to 100 characters from `A-Z`, `a-z`, `0-9`, `_` and `-`. Names are case-sensitive."},
 	"id":           {description: "`{scope}/{name}`, the id a `secret_reference` config points at (and the `id` of the `bifrost_secret` resource)."},
-	"value":        {sensitive: true, description: "The secret's value (latest version). Always sensitive."},
-	"content_type": {description: "The secret's content type, or null."},
+	"value":        {sensitive: true, description: "The secret's value: of `version` when it is set, else of the latest version. Always sensitive."},
+	"content_type": {description: "The content type of the version read, or null."},
 	"description":  {description: "The secret's description, or null."},
 	"enabled": {kind: lookupBool, description: "Whether the secret is enabled. Key Vault returns no value for a disabled secret, " +
 		"so a successful read is always of an enabled one."},
-	"not_before":            computedTime("Time before which the secret is not valid (RFC 3339, UTC), or null."),
-	"expires_at":            computedTime("Time after which the secret is not valid (RFC 3339, UTC), or null."),
-	"tags":                  {kind: lookupStringMap, description: "The user's tags (the reserved `bifrost-` tags are not included); an empty map when there are none."},
-	"version":               {description: "Key Vault version id of the latest version."},
+	"not_before": computedTime("Time before which the secret is not valid (RFC 3339, UTC), or null."),
+	"expires_at": computedTime("Time after which the secret is not valid (RFC 3339, UTC), or null."),
+	"tags":       {kind: lookupStringMap, description: "The user's tags (the reserved `bifrost-` tags are not included); an empty map when there are none."},
+	"version": {optional: true, computed: true, validators: []validator.String{versionValidator},
+		description: "Key Vault version id (32 hexadecimal characters) of the version to read, for a read pinned to one value " +
+			"that a rotation does not change; an older version is read as long as Key Vault keeps it and it is enabled. " +
+			"A version this secret does not have is an error naming it. When unset, the latest version is read and this is its id."},
 	"key_vault_secret_name": {description: "Name of the secret in Key Vault (see the [Key Vault layout](../guides/key-vault-layout.md) guide)."},
 	"key_vault_secret_id":   {description: "Versionless Key Vault URL of the secret, e.g. `https://my-vault.vault.azure.net/secrets/{key_vault_secret_name}`."},
 	"created_at":            computedTime("When the Key Vault secret was created (RFC 3339, UTC)."),
-	"updated_at":            computedTime("When the latest version was written or the metadata last changed (RFC 3339, UTC)."),
+	"updated_at":            computedTime("When the version read was written or its metadata last changed (RFC 3339, UTC)."),
 }
 
 // secretLookup describes the bifrost_secret data source and ephemeral resource.
@@ -94,15 +98,29 @@ func NewSecretEphemeralResource() ephemeral.EphemeralResource {
 	return &lookupEphemeralResource[secretEphemeralModel, *secretEphemeralModel]{spec: secretLookup}
 }
 
-// lookup reads the latest version of the secret m names and fills the computed attributes.
-// The value is masked on the context before anything is logged.
+// versionValidator refuses at plan time a version that is not a Key Vault version id.
+var versionValidator = domainValidator{
+	summary:     "Invalid version",
+	description: "must be a Key Vault version id: 32 hexadecimal characters",
+	check:       bifrost.ValidateVersion,
+}
+
+// lookup reads the version of the secret m names (the latest when version is unset) and
+// fills the computed attributes. The value is masked on the context before anything is logged.
 func (m *secretLookupModel) lookup(ctx context.Context, c *providerClient) diag.Diagnostics {
 	scope, diags := c.resolveScope(m.OrganizationID.StringValue, path.Root("organization_id"))
 	if diags.HasError() {
 		return diags
 	}
 	name := m.Name.ValueString()
-	e, err := c.store.Get(ctx, scope, bifrost.KindSecret, name)
+	var e *bifrost.Entry
+	var err error
+	pinned := !m.Version.IsNull() && !m.Version.IsUnknown()
+	if pinned {
+		e, err = c.store.GetVersion(ctx, scope, bifrost.KindSecret, name, m.Version.ValueString())
+	} else {
+		e, err = c.store.Get(ctx, scope, bifrost.KindSecret, name)
+	}
 	if err != nil {
 		diags.Append(c.storeDiagnostic(fmt.Sprintf("reading secret %q", name), err))
 		return diags
@@ -117,7 +135,10 @@ func (m *secretLookupModel) lookup(ctx context.Context, c *providerClient) diag.
 	m.NotBefore = rfc3339Of(e.NotBefore)
 	m.ExpiresAt = rfc3339Of(e.ExpiresAt)
 	m.Tags = lookupTags(e.Tags)
-	m.Version = optionalString(e.Version)
+	if !pinned {
+		// A pinned version stays as configured (Key Vault matches version ids in any case).
+		m.Version = optionalString(e.Version)
+	}
 	m.KeyVaultSecretName = optionalString(e.KeyVaultName)
 	m.KeyVaultSecretID = optionalString(e.ID)
 	m.CreatedAt = rfc3339Of(&e.CreatedAt)

@@ -3,8 +3,11 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
 // privateState is the part of the framework's private state the resources use.
@@ -22,6 +25,44 @@ type privateData struct {
 	WrittenVersion string
 	// Imported marks state just imported, so Read fills the value once.
 	Imported bool
+	// Verified is what the last refresh found when it checked ownership; a write soon after
+	// trusts it instead of checking again (see alreadyVerified).
+	Verified verifiedRead
+}
+
+// verifiedRead is the outcome of a refresh's ownership check: the version and update time it
+// found, and when.
+type verifiedRead struct {
+	Version   string    `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
+	At        time.Time `json:"at"`
+}
+
+// verifiedReadLifetime is how long a refresh's ownership check stands in for the write's own.
+//
+// The check must be the one of this run's refresh, but the provider cannot see runs: the CLI
+// plans and applies in separate provider processes, and the apply plans again from the
+// refreshed state's private data, which is also what an earlier run left in the state (a
+// refresh that found nothing to change). So the age of the check is what counts: a check
+// within this long, on the version the state holds, covers a plan and its approval; anything
+// older (a saved plan applied later, -refresh=false long after the last refresh) leaves the
+// GET in the write, and so does state whose last event was a write, a create or an import
+// (they record no check). The price: -refresh=false within this long of an earlier run's
+// refresh still trusts that refresh. Key Vault has no conditional writes, so even that GET leaves a
+// window until the PUT or DELETE; trusting the refresh widens it to the time since the
+// refresh, and the owner token still makes the other writer's next refresh fail (a deletion
+// also checks the tags Key Vault returns and undoes itself, see bifrost.AlreadyVerified).
+const verifiedReadLifetime = 5 * time.Minute
+
+// alreadyVerified is the store option that lets a write skip its ownership GET, when the
+// last refresh checked ownership of the version the state holds (stateVersion) less than
+// verifiedReadLifetime before now; otherwise none.
+func (d privateData) alreadyVerified(stateVersion string, now time.Time) []bifrost.WriteOption {
+	v := d.Verified
+	if v.Version == "" || v.Version != stateVersion || now.Sub(v.At) > verifiedReadLifetime || v.At.After(now) {
+		return nil
+	}
+	return []bifrost.WriteOption{bifrost.AlreadyVerified(bifrost.Verified{Version: v.Version, UpdatedAt: v.UpdatedAt})}
 }
 
 // Private state keys, one per field so that each can be read and written alone.
@@ -29,6 +70,7 @@ const (
 	privateOwnerKey          = "owner"
 	privateWrittenVersionKey = "written_version"
 	privateImportedKey       = "imported"
+	privateVerifiedKey       = "verified"
 )
 
 // readPrivate reads an entry resource's private state; missing keys are zero values.
@@ -37,6 +79,7 @@ func readPrivate(ctx context.Context, p privateState, diags *diag.Diagnostics) p
 	getJSON(ctx, p, privateOwnerKey, &d.Owner, diags)
 	getJSON(ctx, p, privateWrittenVersionKey, &d.WrittenVersion, diags)
 	getJSON(ctx, p, privateImportedKey, &d.Imported, diags)
+	getJSON(ctx, p, privateVerifiedKey, &d.Verified, diags)
 	return d
 }
 
@@ -46,6 +89,7 @@ func (d privateData) save(ctx context.Context, p privateState) diag.Diagnostics 
 	setJSON(ctx, p, privateOwnerKey, d.Owner, d.Owner == "", &diags)
 	setJSON(ctx, p, privateWrittenVersionKey, d.WrittenVersion, d.WrittenVersion == "", &diags)
 	setJSON(ctx, p, privateImportedKey, d.Imported, !d.Imported, &diags)
+	setJSON(ctx, p, privateVerifiedKey, d.Verified, d.Verified == verifiedRead{}, &diags)
 	return diags
 }
 

@@ -44,7 +44,12 @@ func (p *BifrostProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"in Azure Key Vault, following the Key Vault layout contract v1 " +
 			"(see the *Key Vault layout* guide). Every attribute can also be set from the environment; " +
 			"the variables are named in each attribute's description. Without explicit credentials the " +
-			"provider uses Azure's default credential chain.",
+			"provider uses Azure's default credential chain.\n\n" +
+			"The provider block may use values known only after apply, such as " +
+			"`vault_url = azurerm_key_vault.this.vault_uri` for a vault created in the same configuration: " +
+			"planning to create secrets and configs makes no Key Vault request, and the apply creates them once the vault exists. " +
+			"What must read the vault during that plan (data sources, ephemeral resources, refreshing entries that already exist) " +
+			"fails with a diagnostic that names the unknown attributes and what to do.",
 		Attributes: providerSchemaAttributes(),
 	}
 }
@@ -70,15 +75,21 @@ func (p *BifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := newProviderClient(ctx, settings, p.version)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	client := newProviderClient(settings, p.version)
+	if len(client.unknownToConnect()) == 0 {
+		// Everything is known: build the credential now, so that one that cannot be built
+		// is reported at plan, once, rather than by every resource that needs the vault.
+		_, diags = client.connect("configuring the provider")
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	tflog.Debug(ctx, "bifrost provider configured", map[string]any{
 		"vault_url":       settings.VaultURL,
 		"organization_id": string(settings.OrganizationID),
 		"credential":      settings.CredentialKind(),
+		"unknown":         client.unknown,
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client

@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,11 +15,46 @@ import (
 )
 
 // providerClient is what Configure hands to every resource, data source and ephemeral resource.
+//
+// The credential and the Key Vault client are built by connect, once, when an operation first
+// needs the vault: a plan that only creates entries needs none, so the provider block may
+// depend on values known only after apply (a vault created in the same configuration), and
+// Configure, called again at apply with every value known, hands out a client that connects.
 type providerClient struct {
+	// store is the domain store, set by connect: read it only after connect returned it.
 	store          *bifrost.Store
-	defaultScope   bifrost.Scope // empty when the provider block sets no organization_id
+	defaultScope   bifrost.Scope // empty when the provider block sets no organization_id, or it is unknown
 	credentialKind string        // how the provider authenticates, for 401 diagnostics
 	vaultURL       string        // the configured vault URL, to check that an import URL names the same vault
+
+	// unknown names the provider attributes only known after apply; while any but
+	// organization_id (which only sets the default scope) is, connect refuses with a
+	// diagnostic that names them.
+	unknown []string
+	// settings and version are what connect builds the credential and the client from.
+	settings providerSettings
+	version  string
+
+	connectOnce  sync.Once
+	connectDiags diag.Diagnostics
+
+	// listings shares Store.List results among the data sources of one Configure (one plan
+	// or apply), see list.
+	listingsMu sync.Mutex
+	listings   map[listingKey]*listing
+}
+
+// listingKey is what Store.List is asked for.
+type listingKey struct {
+	scope bifrost.Scope
+	kind  bifrost.Kind
+}
+
+// listing is one Store.List result, read once.
+type listing struct {
+	mu      sync.Mutex
+	read    bool
+	entries []bifrost.Entry
 }
 
 // applicationID is what Key Vault's logs show as the writer of each request: the provider and
@@ -33,9 +71,63 @@ func secretsClientOptions(s providerSettings, version string) azsecrets.ClientOp
 	return opts
 }
 
-// newProviderClient builds the credential and the Key Vault client; nothing is requested yet,
-// so a plan with no resources makes no call to Azure.
-func newProviderClient(_ context.Context, s providerSettings, version string) (*providerClient, diag.Diagnostics) {
+// newProviderClient returns the client for the settings, which may hold attributes unknown at
+// plan; the credential and the Key Vault client are built by connect.
+func newProviderClient(s providerSettings, version string) *providerClient {
+	c := &providerClient{
+		defaultScope:   s.OrganizationID,
+		credentialKind: s.CredentialKind(),
+		vaultURL:       s.VaultURL,
+		settings:       s,
+		version:        version,
+	}
+	for _, a := range s.unknown {
+		c.unknown = append(c.unknown, a.attributeName())
+	}
+	return c
+}
+
+// defaultScopeUnknown reports whether the provider's organization_id is only known after apply.
+func (c *providerClient) defaultScopeUnknown() bool {
+	return slices.Contains(c.unknown, organizationIDAttr.attributeName())
+}
+
+// connect returns the store, building the credential and the Key Vault client the first time
+// (once, for all the resources that share the client, however many ask at once). action says
+// what needs the vault, for the diagnostic when the settings are not known yet. Nothing is
+// requested yet, so a plan with no resources makes no call to Azure.
+func (c *providerClient) connect(action string) (*bifrost.Store, diag.Diagnostics) {
+	if unknown := c.unknownToConnect(); len(unknown) > 0 {
+		return nil, settingsUnknown(action, unknown)
+	}
+	c.connectOnce.Do(func() { c.store, c.connectDiags = newStore(c.settings, c.version) })
+	return c.store, c.connectDiags
+}
+
+// unknownToConnect names the unknown attributes that connecting needs: all but organization_id.
+func (c *providerClient) unknownToConnect() []string {
+	return slices.DeleteFunc(slices.Clone(c.unknown), func(name string) bool {
+		return name == organizationIDAttr.attributeName()
+	})
+}
+
+// settingsUnknown is the diagnostic of an operation that needs the vault while attributes of
+// the provider block are only known after apply.
+func settingsUnknown(action string, unknown []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	names := strings.Join(unknown, ", ")
+	diags.AddError("Provider settings not known until apply",
+		fmt.Sprintf("%s needs Key Vault, but the provider's %s depends on values known only after apply "+
+			"(for example a vault created in this configuration). Planning to create bifrost_secret and bifrost_config "+
+			"resources works without them, and the apply creates them once the vault exists; reading the vault during plan does not. "+
+			"Either apply what the provider block depends on first (terraform apply -target=ADDRESS, e.g. -target=azurerm_key_vault.NAME) "+
+			"and plan again; or, when only existing resources are refreshed, plan with -refresh=false; "+
+			"or set %s from a variable or a value known before apply.", action, names, names))
+	return diags
+}
+
+// newStore builds the credential and the Key Vault client for s.
+func newStore(s providerSettings, version string) (*bifrost.Store, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	cred, err := newCredential(s)
 	if err != nil {
@@ -49,14 +141,46 @@ func newProviderClient(_ context.Context, s providerSettings, version string) (*
 		diags.AddAttributeError(path.Root(vaultURLAttr.name), "Invalid Key Vault URL", err.Error())
 		return nil, diags
 	}
-	store := bifrost.NewStore(bifrost.NewAzureKeyVault(client), bifrost.StoreOptions{
+	return bifrost.NewStore(bifrost.NewAzureKeyVault(client), bifrost.StoreOptions{
 		RecoverSoftDeleted: s.RecoverSoftDeleted,
 		PurgeOnDestroy:     s.PurgeOnDestroy,
-	})
-	return &providerClient{
-		store:          store,
-		defaultScope:   s.OrganizationID,
-		credentialKind: s.CredentialKind(),
-		vaultURL:       s.VaultURL,
-	}, diags
+	}), diags
+}
+
+// list returns the entries of kind in scope, as Store.List does, but pages through the vault
+// once per scope and kind for all the data sources of this Configure (a plan or an apply),
+// however many ask at once; the caller must not change the entries. The resources' writes
+// forget the listings (forgetListings), so a data source read after them in the same apply
+// sees them. A failed listing is not kept: the next data source tries again.
+func (c *providerClient) list(ctx context.Context, scope bifrost.Scope, kind bifrost.Kind) ([]bifrost.Entry, error) {
+	c.listingsMu.Lock()
+	if c.listings == nil {
+		c.listings = map[listingKey]*listing{}
+	}
+	key := listingKey{scope: scope, kind: kind}
+	l := c.listings[key]
+	if l == nil {
+		l = &listing{}
+		c.listings[key] = l
+	}
+	c.listingsMu.Unlock()
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.read {
+		return l.entries, nil
+	}
+	entries, err := c.store.List(ctx, scope, kind)
+	if err != nil {
+		return nil, err
+	}
+	l.entries, l.read = entries, true
+	return entries, nil
+}
+
+// forgetListings drops the shared listings after a write to the vault.
+func (c *providerClient) forgetListings() {
+	c.listingsMu.Lock()
+	c.listings = nil
+	c.listingsMu.Unlock()
 }

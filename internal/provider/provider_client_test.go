@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -71,7 +73,8 @@ func TestNewProviderClient(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	c, diags := newProviderClient(context.Background(), s, "1.2.3")
+	c := newProviderClient(s, "1.2.3")
+	store, diags := c.connect("testing")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -82,11 +85,94 @@ func TestNewProviderClient(t *testing.T) {
 		{"vaultURL", c.vaultURL, testVault},
 		{"defaultScope", c.defaultScope, bifrost.Scope(bifrost.GlobalScope)},
 		{"credentialKind", c.credentialKind, "client secret (client_id 00000000-0000-4000-8000-00000000000c)"},
-		{"store set", c.store != nil, true},
+		{"store set", store != nil && c.store == store, true},
 	}
 	for _, k := range cases {
 		if k.got != k.want {
 			t.Errorf("%s = %#v, want %#v", k.field, k.got, k.want)
+		}
+	}
+}
+
+// A provider block whose values are known only after apply configures a client that plans
+// creates but refuses, naming the attributes, anything that needs the vault; with every
+// value known the same block connects.
+func TestNewProviderClient_unknownSettings(t *testing.T) {
+	cases := []struct {
+		name        string
+		block       func(*providerModel)
+		wantUnknown []string
+		wantRefused []string // what connect names; none: it connects
+	}{
+		{"vault", func(m *providerModel) { m.VaultURL = types.StringUnknown() }, []string{"vault_url"}, []string{"vault_url"}},
+		{"vault and scope", func(m *providerModel) {
+			m.VaultURL = types.StringUnknown()
+			m.OrganizationID = types.StringUnknown()
+		}, []string{"vault_url", "organization_id"}, []string{"vault_url"}},
+		// The default scope is not needed to reach the vault.
+		{"scope", func(m *providerModel) { m.OrganizationID = types.StringUnknown() }, []string{"organization_id"}, nil},
+		{"credential", func(m *providerModel) { m.ClientSecret = types.StringUnknown() }, []string{"client_secret"}, []string{"client_secret"}},
+		{"switch", func(m *providerModel) { m.UseMSI = types.BoolUnknown() }, []string{"use_msi"}, []string{"use_msi"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, diags := resolveSettings(credentialBlock(func(m *providerModel) {
+				m.ClientSecret = types.StringValue("s3cret")
+				c.block(m)
+			}), envOf(nil))
+			if diags.HasError() {
+				t.Fatalf("settings with unknown values: %v", diags)
+			}
+			client := newProviderClient(s, "1.2.3")
+			if strings.Join(client.unknown, ",") != strings.Join(c.wantUnknown, ",") {
+				t.Errorf("unknown = %v, want %v", client.unknown, c.wantUnknown)
+			}
+			if got := client.defaultScopeUnknown(); got != slices.Contains(c.wantUnknown, "organization_id") {
+				t.Errorf("defaultScopeUnknown = %v", got)
+			}
+			store, diags := client.connect("Reading data source bifrost_secret")
+			if len(c.wantRefused) == 0 {
+				if store == nil || diags.HasError() {
+					t.Errorf("connect: store %v, diagnostics %v", store, diags)
+				}
+				return
+			}
+			if store != nil || !diags.HasError() {
+				t.Fatalf("connect with unknown settings: store %v, diagnostics %v", store, diags)
+			}
+			d := diags.Errors()[0]
+			for _, phrase := range append([]string{"Reading data source bifrost_secret needs Key Vault", "known only after apply", "-target", "-refresh=false"}, c.wantRefused...) {
+				if !strings.Contains(d.Summary()+" "+d.Detail(), phrase) {
+					t.Errorf("diagnostic %q: %q does not say %q", d.Summary(), d.Detail(), phrase)
+				}
+			}
+		})
+	}
+}
+
+// connect builds the store once however many resources ask at the same time.
+func TestProviderClientConnect_once(t *testing.T) {
+	s, diags := resolveSettings(credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }), envOf(nil))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	client := newProviderClient(s, "1.2.3")
+	stores := make(chan *bifrost.Store, 8)
+	var wg sync.WaitGroup
+	for range cap(stores) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			store, _ := client.connect("testing")
+			stores <- store
+		}()
+	}
+	wg.Wait()
+	close(stores)
+	first := <-stores
+	for store := range stores {
+		if store == nil || store != first {
+			t.Fatalf("connect returned stores %p and %p", first, store)
 		}
 	}
 }

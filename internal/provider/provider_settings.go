@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,11 +28,16 @@ type providerModel struct {
 	ClientSecret                      types.String `tfsdk:"client_secret"`
 	ClientCertificatePath             types.String `tfsdk:"client_certificate_path"`
 	ClientCertificatePassword         types.String `tfsdk:"client_certificate_password"`
+	ClientCertificate                 types.String `tfsdk:"client_certificate"`
+	ClientIDFilePath                  types.String `tfsdk:"client_id_file_path"`
+	ClientSecretFilePath              types.String `tfsdk:"client_secret_file_path"`
 	UseOIDC                           types.Bool   `tfsdk:"use_oidc"`
 	OIDCToken                         types.String `tfsdk:"oidc_token"`
 	OIDCTokenFilePath                 types.String `tfsdk:"oidc_token_file_path"`
 	OIDCRequestURL                    types.String `tfsdk:"oidc_request_url"`
 	OIDCRequestToken                  types.String `tfsdk:"oidc_request_token"`
+	ADOPipelineServiceConnectionID    types.String `tfsdk:"ado_pipeline_service_connection_id"`
+	UseAKSWorkloadIdentity            types.Bool   `tfsdk:"use_aks_workload_identity"`
 	UseMSI                            types.Bool   `tfsdk:"use_msi"`
 	UseCLI                            types.Bool   `tfsdk:"use_cli"`
 	Environment                       types.String `tfsdk:"environment"`
@@ -52,11 +58,16 @@ type providerSettings struct {
 	ClientSecret                      string
 	ClientCertificatePath             string
 	ClientCertificatePassword         string
+	ClientCertificate                 string
+	ClientIDFilePath                  string
+	ClientSecretFilePath              string
 	UseOIDC                           bool
 	OIDCToken                         string
 	OIDCTokenFilePath                 string
 	OIDCRequestURL                    string
 	OIDCRequestToken                  string
+	ADOPipelineServiceConnectionID    string
+	UseAKSWorkloadIdentity            bool
 	UseMSI                            bool
 	UseCLI                            bool
 	Environment                       string
@@ -67,6 +78,25 @@ type providerSettings struct {
 
 	// sources says where each attribute that was given came from.
 	sources map[providerAttribute]source
+	// unknown are the attributes whose value is only known after apply: the provider can plan
+	// creates without them, but not reach the vault (see providerClient.connect).
+	unknown []providerAttribute
+}
+
+// isUnknown reports whether a's value is only known after apply.
+func (s *providerSettings) isUnknown(a providerAttribute) bool { return slices.Contains(s.unknown, a) }
+
+// credentialUnknown reports whether an attribute that may take part in authentication is
+// unknown: every one but the vault, the default scope and the store's options.
+func (s *providerSettings) credentialUnknown() bool {
+	for _, a := range s.unknown {
+		switch a {
+		case vaultURLAttr, organizationIDAttr, skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr:
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // source is where an attribute's value came from; the zero value means it was not given.
@@ -198,14 +228,14 @@ var (
 		field:       func(s *providerSettings) *string { return &s.OIDCTokenFilePath },
 	}
 	oidcRequestURLAttr = &stringAttribute[string]{
-		name: "oidc_request_url", env: []string{"BIFROST_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"},
-		description: "URL to request an OIDC ID token from, as GitHub Actions provides (with `use_oidc` and `oidc_request_token`).",
+		name: "oidc_request_url", env: []string{"BIFROST_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"},
+		description: "URL to request an OIDC ID token from, as GitHub Actions and Azure DevOps provide (with `use_oidc` and `oidc_request_token`; Azure DevOps also needs `ado_pipeline_service_connection_id`).",
 		model:       func(m *providerModel) *types.String { return &m.OIDCRequestURL },
 		field:       func(s *providerSettings) *string { return &s.OIDCRequestURL },
 	}
 	oidcRequestTokenAttr = &stringAttribute[string]{
-		name: "oidc_request_token", sensitive: true, env: []string{"BIFROST_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"},
-		description: "Bearer token for `oidc_request_url`.",
+		name: "oidc_request_token", sensitive: true, env: []string{"BIFROST_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"},
+		description: "Bearer token for `oidc_request_url` (in Azure DevOps, the job's `System.AccessToken`).",
 		model:       func(m *providerModel) *types.String { return &m.OIDCRequestToken },
 		field:       func(s *providerSettings) *string { return &s.OIDCRequestToken },
 	}
@@ -262,8 +292,10 @@ var (
 // environment fallback and the defaults are all read from it.
 var providerAttributes = []providerAttribute{
 	vaultURLAttr, organizationIDAttr,
-	tenantIDAttr, clientIDAttr, clientSecretAttr, clientCertificatePathAttr, clientCertificatePasswordAttr,
+	tenantIDAttr, clientIDAttr, clientIDFilePathAttr, clientSecretAttr, clientSecretFilePathAttr,
+	clientCertificatePathAttr, clientCertificateAttr, clientCertificatePasswordAttr,
 	useOIDCAttr, oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr,
+	adoPipelineServiceConnectionIDAttr, useAKSWorkloadIdentityAttr,
 	useMSIAttr, useCLIAttr, environmentAttr, authorityHostAttr,
 	skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr,
 }
@@ -282,9 +314,15 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 		return s, diags
 	}
 	for _, a := range providerAttributes {
-		diags.Append(a.checkGiven(&s)...)
+		if !s.isUnknown(a) {
+			diags.Append(a.checkGiven(&s)...)
+		}
 	}
-	diags.Append(checkCredentials(&s)...)
+	if s.credentialUnknown() {
+		// The credential is judged at apply, when Configure sees every value.
+		return s, diags
+	}
+	diags.Append(resolveCredentials(&s, getenv)...)
 	return s, diags
 }
 
@@ -302,6 +340,10 @@ func (a *stringAttribute[T]) schemaAttribute() schema.Attribute {
 func (a *stringAttribute[T]) on(s *providerSettings) bool { return *a.field(s) != "" }
 
 func (a *stringAttribute[T]) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	if a.model(m).IsUnknown() {
+		s.unknown = append(s.unknown, a)
+		return nil
+	}
 	raw, src, diags := a.lookup(*a.model(m), getenv)
 	if diags.HasError() {
 		return diags
@@ -328,10 +370,7 @@ func (a *stringAttribute[T]) resolve(m *providerModel, s *providerSettings, gete
 // lookup returns the block's value, else that of the first environment variable that is set,
 // checked with the attribute's validators.
 func (a *stringAttribute[T]) lookup(v types.String, getenv func(string) string) (string, source, diag.Diagnostics) {
-	switch {
-	case v.IsUnknown():
-		return "", source{}, unknownAtPlan(a.name)
-	case !v.IsNull():
+	if !v.IsNull() {
 		return v.ValueString(), source{inBlock: true}, nil
 	}
 	variable, raw := firstSet(a.env, getenv)
@@ -382,7 +421,8 @@ func (a *boolAttribute) resolve(m *providerModel, s *providerSettings, getenv fu
 	*field = a.fallback
 	switch v := *a.model(m); {
 	case v.IsUnknown():
-		return unknownAtPlan(a.name)
+		s.unknown = append(s.unknown, a)
+		return nil
 	case !v.IsNull():
 		*field = v.ValueBool()
 		s.setSource(a, source{inBlock: true})
@@ -414,13 +454,6 @@ func firstSet(variables []string, getenv func(string) string) (variable, value s
 		}
 	}
 	return "", ""
-}
-
-func unknownAtPlan(name string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.AddAttributeError(path.Root(name), "Provider attribute not known at plan time",
-		fmt.Sprintf("%q depends on a value that is only known after apply, but the provider needs it to plan. Set it from a variable or a value known before apply.", name))
-	return diags
 }
 
 // plain is a Markdown description as diagnostic text.

@@ -185,20 +185,14 @@ func TestResolveSettings_errorsNameTheAttribute(t *testing.T) {
 			wantDiag{"vault_url", "Invalid provider setting from the environment", []string{"AZURE_KEYVAULT_URL", "has a query (?api-version=7.4)", exampleVaultURL}}},
 		{"a vault URL with a fragment from the environment", nil, map[string]string{"BIFROST_VAULT_URL": "https://v.vault.azure.net/#top"},
 			wantDiag{"vault_url", "Invalid provider setting from the environment", []string{"BIFROST_VAULT_URL", "has a fragment (#top)", exampleVaultURL}}},
-		{"http authority from the environment", withVault(nil), map[string]string{"AZURE_AUTHORITY_HOST": "http://login.example/"},
+		{"http authority from the environment", vaultInBlock, map[string]string{"AZURE_AUTHORITY_HOST": "http://login.example/"},
 			wantDiag{"authority_host", "Invalid provider setting from the environment", []string{"AZURE_AUTHORITY_HOST", "https://"}}},
-		{"unknown cloud from the environment", withVault(nil), map[string]string{"ARM_ENVIRONMENT": "mars"},
+		{"unknown cloud from the environment", vaultInBlock, map[string]string{"ARM_ENVIRONMENT": "mars"},
 			wantDiag{"environment", "Invalid provider setting from the environment", []string{"ARM_ENVIRONMENT", "public", "usgovernment", "china"}}},
-		{"not a boolean", withVault(nil), map[string]string{"ARM_USE_MSI": "yes please"},
+		{"not a boolean", vaultInBlock, map[string]string{"ARM_USE_MSI": "yes please"},
 			wantDiag{"use_msi", "Invalid provider setting from the environment", []string{"ARM_USE_MSI must be true or false"}}},
-		{"bad organization from the environment", withVault(nil), map[string]string{"BIFROST_ORGANIZATION_ID": "acme"},
+		{"bad organization from the environment", vaultInBlock, map[string]string{"BIFROST_ORGANIZATION_ID": "acme"},
 			wantDiag{"organization_id", "Invalid provider setting from the environment", []string{"BIFROST_ORGANIZATION_ID", `"acme"`}}},
-		{"unknown string", withVault(func(m *providerModel) { m.ClientID = types.StringUnknown() }), nil,
-			wantDiag{"client_id", "Provider attribute not known at plan time", []string{`"client_id"`, "known after apply"}}},
-		{"unknown boolean", withVault(func(m *providerModel) { m.UseMSI = types.BoolUnknown() }), nil,
-			wantDiag{"use_msi", "Provider attribute not known at plan time", []string{`"use_msi"`, "known after apply"}}},
-		{"unknown secret", withVault(func(m *providerModel) { m.ClientSecret = types.StringUnknown() }), nil,
-			wantDiag{"client_secret", "Provider attribute not known at plan time", []string{`"client_secret"`}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -212,15 +206,8 @@ func TestResolveSettings_errorsNameTheAttribute(t *testing.T) {
 	}
 }
 
-// withVault sets vault_url in the block before f, for cases about something else.
-func withVault(f func(*providerModel)) func(*providerModel) {
-	return func(m *providerModel) {
-		m.VaultURL = types.StringValue(testVault)
-		if f != nil {
-			f(m)
-		}
-	}
-}
+// vaultInBlock sets vault_url in the block, for cases about something else.
+func vaultInBlock(m *providerModel) { m.VaultURL = types.StringValue(testVault) }
 
 // An invalid value from the environment is reported as such, and nothing is judged on it.
 func TestResolveSettings_invalidEnvironmentStopsBeforeTheCredentialChecks(t *testing.T) {
@@ -257,7 +244,7 @@ func TestProviderSchema_everyAttributeDocumentedWithEnvironment(t *testing.T) {
 			}
 		}
 	}
-	for _, secret := range []string{"client_secret", "client_certificate_password", "oidc_token", "oidc_request_token"} {
+	for _, secret := range []string{"client_secret", "client_certificate_password", "oidc_token", "oidc_request_token", "client_certificate"} {
 		if !resp.Schema.Attributes[secret].IsSensitive() {
 			t.Errorf("%s must be sensitive", secret)
 		}

@@ -290,7 +290,8 @@ resource "bifrost_secret" "each" {
 }
 
 // Under 30 % throttling (Retry-After honoured), server errors or dropped connections, apply,
-// plan and destroy of 50 entries succeed, and the vault matches the state.
+// plan and destroy of 50 entries (`make soak`: 200, see soakEntries) succeed, and the vault
+// matches the state.
 func TestAccSafety_faults(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -301,17 +302,18 @@ func TestAccSafety_faults(t *testing.T) {
 		{"dropped_connections", emulator.Faults{DropShare: 0.3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			n := soakEntries(t, 50)
 			v := newAccVault(t)
 			cfg := v.config(fmt.Sprintf(`
 resource "bifrost_secret" "fleet" {
   # count, not for_each: terraform-plugin-testing's state view rejects for_each addresses.
-  count           = 50
+  count           = %d
   organization_id = %q
-  name            = format("fleet-%%02d", count.index)
+  name            = format("fleet-%%03d", count.index)
   value           = "value-of-fleet-${count.index}"
   tags            = { member = tostring(count.index) }
 }
-`, testOrg))
+`, n, testOrg))
 			faultsOn := func() { v.SetFaults(tc.faults) }
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
@@ -320,7 +322,7 @@ resource "bifrost_secret" "fleet" {
 						// The step's apply, its refresh and the empty plan after it all run under faults.
 						PreConfig:         faultsOn,
 						Config:            cfg,
-						ConfigStateChecks: []statecheck.StateCheck{vaultMatchesState{v, testOrg, 50}},
+						ConfigStateChecks: []statecheck.StateCheck{vaultMatchesState{v, testOrg, n}},
 					},
 					{
 						PreConfig: faultsOn,
@@ -425,21 +427,22 @@ func (v *accVault) checkVaultHolds(scope bifrost.Scope, inState map[string]strin
 	return nil
 }
 
-// A CLI killed in the middle of creating 100 entries leaves some in the vault and none in
-// state; the next apply takes over the ones it had written (they hold exactly the planned
-// value and metadata: nothing is rewritten) and creates the rest.
+// A CLI killed in the middle of creating 100 entries (`make soak`: 200, see soakEntries) leaves
+// some in the vault and none in state; the next apply takes over the ones it had written (they
+// hold exactly the planned value and metadata: nothing is rewritten) and creates the rest.
 func TestAccSafety_crashDuringCreateConverges(t *testing.T) {
+	n := soakEntries(t, 100)
 	v := newAccVault(t, func(o *emulator.Options) { o.Faults.Latency = 30 * time.Millisecond })
 	w := newCLIWorkdir(t, v.config(fmt.Sprintf(`
 resource "bifrost_secret" "fleet" {
-  for_each        = toset([for i in range(100) : format("crash-%%03d", i)])
+  for_each        = toset([for i in range(%d) : format("crash-%%03d", i)])
   organization_id = %q
   name            = each.key
   value           = "value-of-${each.key}"
   description     = "created by the crash test"
   tags            = { member = each.key }
 }
-`, testOrg)))
+`, n, testOrg)))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
@@ -449,7 +452,7 @@ resource "bifrost_secret" "fleet" {
 	}
 	// Kill the CLI once the vault holds between a quarter and a half of the entries.
 	deadline := time.Now().Add(3 * time.Minute)
-	for v.RequestCounts()["SetSecret"] < 25 {
+	for v.RequestCounts()["SetSecret"] < n/4 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the apply did not get going:\n%s", out.String())
 		}
@@ -465,10 +468,10 @@ resource "bifrost_secret" "fleet" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(written) == 0 || len(written) == 100 {
-		t.Fatalf("the kill did not land mid-apply: %d of 100 entries written", len(written))
+	if len(written) == 0 || len(written) == n {
+		t.Fatalf("the kill did not land mid-apply: %d of %d entries written", len(written), n)
 	}
-	if inState := w.stateList(ctx); len(inState) == 100 {
+	if inState := w.stateList(ctx); len(inState) == n {
 		t.Fatalf("the killed apply saved every entry in state; the test proves nothing")
 	}
 	t.Logf("killed mid-apply: %d entries in the vault, %d in state", len(written), len(w.stateList(ctx)))
@@ -476,15 +479,15 @@ resource "bifrost_secret" "fleet" {
 	if out, err := w.apply(ctx, 10); err != nil {
 		t.Fatalf("re-apply after the crash failed: %v\n%s", err, out)
 	}
-	if got := len(w.stateList(ctx)); got != 100 {
-		t.Fatalf("after the re-apply the state holds %d entries, want 100", got)
+	if got := len(w.stateList(ctx)); got != n {
+		t.Fatalf("after the re-apply the state holds %d entries, want %d", got, n)
 	}
 	want := map[string]string{}
-	for i := range 100 {
+	for i := range n {
 		name := fmt.Sprintf("crash-%03d", i)
 		want[name] = "value-of-" + name
 	}
-	if err := v.checkVaultHolds(testOrg, want, 100); err != nil {
+	if err := v.checkVaultHolds(testOrg, want, n); err != nil {
 		t.Fatal(err)
 	}
 	// Taking over wrote no new version: every entry has the one version its first write made.

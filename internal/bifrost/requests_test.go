@@ -1,0 +1,111 @@
+package bifrost
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
+)
+
+// verifiedBy is what a caller's refresh records: the version and update time that Read found.
+func verifiedBy(t *testing.T, s *Store, ref Ref) Verified {
+	t.Helper()
+	got, err := s.Read(testContext(t), ref)
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return Verified{Version: got.Version, UpdatedAt: got.UpdatedAt}
+}
+
+// A caller that checked ownership itself (a refresh) saves the GET before a rotation and a
+// deletion; without that, each write makes it.
+func TestStoreRequests_alreadyVerifiedSkipsTheGET(t *testing.T) {
+	v := newTestVault(t, emulator.Options{})
+	s := v.store(t, emulator.OfficerName, StoreOptions{})
+	raw := v.client(t, emulator.OfficerName)
+	ctx := testContext(t)
+	v.warm(t, s)
+
+	e := mustCreate(t, s, secretEntry(orgA, "api", "v1"))
+	v.em.ResetRequestCounts()
+
+	rotate := secretEntry(orgA, "api", "v2")
+	rotate.Owner = e.Owner
+	if _, err := s.Rotate(ctx, rotate); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "rotate", map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1})
+
+	verified := verifiedBy(t, s, e.Ref())
+	v.em.ResetRequestCounts()
+	rotate.Value = "v3"
+	if _, err := s.Rotate(ctx, rotate, AlreadyVerified(verified)); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "rotate, already verified", map[string]int{emulator.OpSetSecret: 1})
+	if got := rawValue(t, raw, e.KeyVaultName); got != "v3" {
+		t.Errorf("value after the verified rotation: %q", got)
+	}
+
+	// An empty Verified is no check at all: the GET stays.
+	v.em.ResetRequestCounts()
+	if _, err := s.Rotate(ctx, rotate, AlreadyVerified(Verified{})); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "rotate, empty verified", map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1})
+
+	other := mustCreate(t, s, secretEntry(orgA, "other", "x"))
+	v.em.ResetRequestCounts()
+	if err := s.Delete(ctx, other.Ref()); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "delete", map[string]int{emulator.OpGetSecret: 1, emulator.OpDeleteSecret: 1})
+
+	verified = verifiedBy(t, s, e.Ref())
+	v.em.ResetRequestCounts()
+	if err := s.Delete(ctx, e.Ref(), AlreadyVerified(verified)); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "delete, already verified", map[string]int{emulator.OpDeleteSecret: 1})
+	if _, err := raw.GetSecret(ctx, e.KeyVaultName, "", nil); !isStatus(err, 404) {
+		t.Errorf("secret still readable after the verified delete: %v", err)
+	}
+
+	// Gone already: the DELETE's 404 is the outcome asked for.
+	if err := s.Delete(ctx, e.Ref(), AlreadyVerified(verified)); err != nil {
+		t.Errorf("verified delete of a deleted secret: %v", err)
+	}
+}
+
+// A write that trusted the caller's check and meets another writer's secret: the rotation
+// cannot tell (Key Vault has no conditional writes; the next refresh does), but a deletion
+// sees the tags Key Vault returns, undoes itself and says so.
+func TestStoreDelete_alreadyVerifiedRecoversAnotherWritersSecret(t *testing.T) {
+	v := newTestVault(t, emulator.Options{})
+	s := v.store(t, emulator.OfficerName, StoreOptions{})
+	raw := v.client(t, emulator.OfficerName)
+	ctx := testContext(t)
+
+	e := mustCreate(t, s, secretEntry(orgA, "api", "v1"))
+	verified := verifiedBy(t, s, e.Ref())
+
+	// Another state takes the entry over after this caller's check.
+	theirs := secretEntry(orgA, "api", "theirs")
+	tags := toPtrMap(theirs.KeyVaultTags())
+	tags[TagOwner] = to.Ptr("fedcba9876543210fedcba9876543210")
+	if _, err := raw.SetSecret(ctx, e.KeyVaultName, azsecrets.SetSecretParameters{Value: to.Ptr("theirs"), Tags: tags}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	err := s.Delete(ctx, e.Ref(), AlreadyVerified(verified))
+	if !errors.Is(err, ErrOwnerConflict) || !strings.Contains(err.Error(), "the deletion was undone") {
+		t.Fatalf("verified delete of another writer's secret: %v, want ErrOwnerConflict saying it was recovered", err)
+	}
+	if got := rawValue(t, raw, e.KeyVaultName); got != "theirs" {
+		t.Errorf("value after the undone delete: %q, want the other writer's", got)
+	}
+}
