@@ -22,3 +22,12 @@ output "stripe_key_source" {
     secret_id      = data.bifrost_config.stripe.secret_id
   }
 }
+
+# Pin a config that holds its own value to one version. Not for a
+# secret_reference (an error): pin the referenced secret with the bifrost_secret
+# data source instead.
+data "bifrost_config" "rate_limit_pinned" {
+  organization_id = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+  key             = "rate_limit"
+  version         = "1d2c3b4a59687f6e5d4c3b2a19081726"
+}

@@ -5,15 +5,27 @@ ephemeral "bifrost_config" "stripe" {
   key             = "stripe_api_key"
 }
 
-# Feed it to a provider block (provider blocks accept ephemeral values) ...
-provider "stripe" {
-  api_key = ephemeral.bifrost_config.stripe.value
+# Provider blocks accept ephemeral values: here a global config holds the client
+# secret of the service principal that manages a second (staging) vault.
+ephemeral "bifrost_config" "staging_client_secret" {
+  organization_id = "global"
+  key             = "staging_vault_client_secret"
 }
 
-# ... or to a write-only argument (Terraform >= 1.11, OpenTofu >= 1.11), here
-# copying it into a second organization.
-resource "bifrost_config" "stripe_copy" {
-  organization_id  = "8b0e6d1a-2c4f-4e3a-9b7d-1f2e3a4b5c6d"
+provider "bifrost" {
+  alias         = "staging"
+  vault_url     = "https://bifrost-staging.vault.azure.net/"
+  tenant_id     = "0d7c3b2a-5e4f-4a1b-8c9d-6e5f4a3b2c1d"
+  client_id     = "5b0f3c1e-8d2a-4f6b-9c7e-0a1b2c3d4e5f"
+  client_secret = ephemeral.bifrost_config.staging_client_secret.value
+}
+
+# Write-only arguments accept them too (Terraform >= 1.11, OpenTofu >= 1.11):
+# copy the production Stripe key into the staging vault, never storing it in
+# plan or state. Bump value_wo_version to copy a new value after a rotation.
+resource "bifrost_config" "staging_stripe" {
+  provider         = bifrost.staging
+  organization_id  = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
   key              = "stripe_api_key"
   type             = "secret"
   value_wo         = ephemeral.bifrost_config.stripe.value

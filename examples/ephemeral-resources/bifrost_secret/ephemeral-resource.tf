@@ -14,3 +14,10 @@ resource "bifrost_secret" "smtp_copy" {
   value_wo         = ephemeral.bifrost_secret.smtp.value
   value_wo_version = 1
 }
+
+# Read one version of the secret, e.g. the one before a rotation.
+ephemeral "bifrost_secret" "smtp_previous" {
+  organization_id = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+  name            = "smtp-password"
+  version         = "c0ffee00c0ffee00c0ffee00c0ffee00"
+}
