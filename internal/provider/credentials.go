@@ -459,13 +459,8 @@ func checkOIDCOptions(s *providerSettings, c checkState) diag.Diagnostics {
 	for _, a := range oidcTokenSourcesGiven(s) {
 		given = append(given, a.name)
 	}
-	inBlock := false
-	for _, a := range []*stringAttribute[string]{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, adoPipelineServiceConnectionIDAttr} {
-		inBlock = inBlock || s.sourceOf(a).inBlock
-	}
-	ado := adoPipelineServiceConnectionIDAttr.on(s)
 	switch {
-	case !c.on && c.defaultChain && inBlock:
+	case !c.on && c.defaultChain && oidcSourceInBlock(s):
 		// A token source written in the provider block without use_oidc is a forgotten
 		// switch. The same variables in the environment are not: CI runners and AKS set them
 		// whether or not this provider should use them.
@@ -478,6 +473,28 @@ func checkOIDCOptions(s *providerSettings, c checkState) diag.Diagnostics {
 	case len(given) > 1:
 		diags.AddAttributeError(path.Root(oidcTokenAttr.name), "Conflicting OIDC token sources",
 			fmt.Sprintf("Set only one of oidc_token, oidc_token_file_path, oidc_request_url and ado_pipeline_service_connection_id; these are all set (in the provider block or the environment): %s.", strings.Join(given, ", ")))
+	default:
+		diags.Append(checkOIDCRequest(s, c)...)
+	}
+	return diags
+}
+
+// oidcSourceInBlock reports whether the provider block itself sets an OIDC token source.
+func oidcSourceInBlock(s *providerSettings) bool {
+	for _, a := range []*stringAttribute[string]{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, adoPipelineServiceConnectionIDAttr} {
+		if s.sourceOf(a).inBlock {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOIDCRequest checks the token source of use_oidc when it is a request for an ID token:
+// Azure DevOps' (ado_pipeline_service_connection_id) or GitHub Actions' (oidc_request_url).
+func checkOIDCRequest(s *providerSettings, c checkState) diag.Diagnostics {
+	var diags diag.Diagnostics
+	ado := adoPipelineServiceConnectionIDAttr.on(s)
+	switch {
 	case ado && !oidcRequestURLAttr.on(s):
 		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
 			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")

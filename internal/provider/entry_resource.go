@@ -125,20 +125,8 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() || cfgOrg.IsUnknown() {
 		return
 	}
-	if cfgOrg.IsNull() && r.client.defaultScopeUnknown() {
-		if !creating {
-			resp.Diagnostics.AddAttributeError(path.Root("organization_id"), "Scope not known until apply",
-				fmt.Sprintf("This %s exists and takes its scope from the provider's organization_id, which depends on values known only after apply, "+
-					"so the plan cannot tell whether the scope changes. Set organization_id on the resource, or set the provider's "+
-					"organization_id from a variable or a value known before apply.", r.kind))
-		}
-		// A create plans without a scope: organization_id, id and key_vault_secret_name stay
-		// unknown, and the apply plans again with the provider's organization_id known.
-		return
-	}
-	scope, diags := r.client.resolveScope(cfgOrg.StringValue, path.Root("organization_id"))
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	scope, ok := r.planScope(cfgOrg, creating, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	pm := p.shared()
@@ -152,17 +140,43 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.planComputed(p, s, scope, creating)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, p)...)
+}
+
+// planScope is the scope the plan writes to: the resource's organization_id, else the
+// provider's. ok is false when there is none to plan with: an error, or a create whose
+// provider organization_id is known only after apply (it plans without a scope, and the
+// apply plans again with it known).
+func (r *entryResource[M, P]) planScope(cfgOrg canonicalStringValue, creating bool, diags *diag.Diagnostics) (bifrost.Scope, bool) {
+	if cfgOrg.IsNull() && r.client.defaultScopeUnknown() {
+		if !creating {
+			diags.AddAttributeError(path.Root("organization_id"), "Scope not known until apply",
+				fmt.Sprintf("This %s exists and takes its scope from the provider's organization_id, which depends on values known only after apply, "+
+					"so the plan cannot tell whether the scope changes. Set organization_id on the resource, or set the provider's "+
+					"organization_id from a variable or a value known before apply.", r.kind))
+		}
+		return "", false
+	}
+	scope, dd := r.client.resolveScope(cfgOrg.StringValue, path.Root("organization_id"))
+	diags.Append(dd...)
+	return scope, !dd.HasError()
+}
+
+// planComputed shows the id and the Key Vault name before apply, and keeps the version
+// steady when only metadata changes.
+func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, creating bool) {
+	pm := p.shared()
 	if name := p.entryName(); !name.IsUnknown() {
 		pm.ID = types.StringValue(bifrost.SecretID{Scope: scope, Name: name.ValueString()}.String())
 		if creating {
 			pm.KeyVaultSecretName = types.StringValue(bifrost.KeyVaultName(scope, r.kind, name.ValueString()))
 		}
 	}
-	if !creating && !p.writesValue(s) && !s.shared().Version.IsNull() {
+	if !creating && !p.writesValue(prior) && !prior.shared().Version.IsNull() {
 		// A metadata PATCH keeps the version (and its creation time); only a new value makes one.
-		pm.Version, pm.CreatedAt = s.shared().Version, s.shared().CreatedAt
+		pm.Version, pm.CreatedAt = prior.shared().Version, prior.shared().CreatedAt
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, p)...)
 }
 
 func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
