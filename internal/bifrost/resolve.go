@@ -51,6 +51,17 @@ func (s *Store) ResolveConfig(ctx context.Context, scope Scope, key string, fall
 		return nil, withOp(err, op)
 	}
 
+	return resolveValue(op, key, cfg, func(ref SecretID) (*Entry, error) {
+		return s.Get(ctx, ref.Scope, KindSecret, ref.Name)
+	})
+}
+
+// resolveValue is the last step of config.get for cfg, the config found
+// under key: its own value, or the value of the secret its secret_reference
+// points at, read with readSecret once the reference is checked
+// (ResolveConfigs reads each referenced secret once for every config that
+// points at it).
+func resolveValue(op, key string, cfg *Entry, readSecret func(SecretID) (*Entry, error)) (*Resolved, error) {
 	r := &Resolved{Config: *cfg, ResolvedScope: cfg.Scope}
 	if cfg.Type != TypeSecretReference {
 		r.Value = cfg.Value
@@ -67,7 +78,7 @@ func (s *Store) ResolveConfig(ctx context.Context, scope Scope, key string, fall
 	if err := CheckReference(cfg.Scope, ref); err != nil {
 		return nil, withTarget(err, ct, op)
 	}
-	sec, err := s.Get(ctx, ref.Scope, KindSecret, ref.Name)
+	sec, err := readSecret(ref)
 	switch {
 	case isCode(err, ErrNotFound):
 		// Not ErrNotFound: the config exists, what it points at does not.

@@ -51,8 +51,11 @@ type StoreOptions struct {
 //	                AlreadyVerified: DELETE = 1 (the deleted secret's tags are checked)
 //	                with PurgeOnDestroy: GET + DELETE + GET deleted (1 or more, until deleted) + purge = 4+
 //	List            1 per 25 secrets in the vault (Key Vault cannot filter by tag)
+//	ReadCopySource  GET of the source = 1 (the copy's write is a Create or Rotate)
 //	ResolveConfig   1 GET per scope tried (1 or 2), + 1 GET for a secret_reference
 //	ResolveConfigVersion  GetVersion in each scope tried: 1 where the config has the version, 2 where the config or the version is missing
+//	ResolveConfigs  the listing (1 per 25 secrets in the vault) + 1 GET per key + 1 GET per distinct secret referenced,
+//	                8 GETs at a time (40 keys, half referencing one secret, in a vault of 41 secrets: 2 + 40 + 1 = 43)
 //
 // A disabled secret answers GET with 403, so reads of its tags for the
 // ownership check (Rotate, UpdateMetadata, Delete) fall back to the versions

@@ -9,6 +9,7 @@ import (
 func dataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewConfigDataSource,
+		NewConfigValuesDataSource,
 		NewSecretDataSource,
 		NewConfigsDataSource,
 		NewSecretsDataSource,
@@ -19,6 +20,7 @@ func dataSources() []func() datasource.DataSource {
 func ephemeralResources() []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewConfigEphemeralResource,
+		NewConfigValuesEphemeralResource,
 		NewSecretEphemeralResource,
 	}
 }

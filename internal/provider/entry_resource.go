@@ -68,6 +68,9 @@ type entryResourceModel interface {
 	writesValue(prior entryResourceModel) bool
 	// checkPlan adds the kind's plan-time checks that need the resolved scope.
 	checkPlan(scope bifrost.Scope, diags *diag.Diagnostics)
+	// copySource is the attribute naming the Key Vault secret a write copies the value from
+	// (bifrost_secret's value_from_key_vault_secret), nil for a kind that never copies.
+	copySource() *types.String
 }
 
 // entryKind is what tells the entry resources apart in the core.
@@ -200,6 +203,9 @@ func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateReq
 	if store == nil {
 		return
 	}
+	if entry.Value, ok = copiedValue(ctx, r.client, store, p.copySource(), entry.Value, &resp.Diagnostics); !ok {
+		return
+	}
 	ctx = maskValue(ctx, entry.Value)
 	tflog.Debug(ctx, "creating entry", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
 	created, err := store.Create(ctx, entry)
@@ -252,11 +258,15 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	s := m.shared()
 	s.Description = optionalString(got.Description)
 	m.fromEntry(got, private.Imported)
-	if !s.ValueWOVersion.IsNull() && private.WrittenVersion != "" && private.WrittenVersion != got.Version {
-		// The value is write-only, so drift shows through the version: anything but the version
-		// this provider wrote last means someone else wrote, and the next apply writes again.
-		tflog.Info(ctx, "entry changed outside Terraform; planning to write the declared write-only value again")
+	if valueOutOfState(m) && private.WrittenVersion != "" && private.WrittenVersion != got.Version {
+		// The value is write-only (or copied), so drift shows through the version: anything but
+		// the version this provider wrote last means someone else wrote, and the next apply
+		// writes again.
+		tflog.Info(ctx, "entry changed outside Terraform; planning to write the declared write-only or copied value again")
 		s.ValueWOVersion = types.Int64Null()
+		if src := m.copySource(); src != nil {
+			*src = types.StringNull()
+		}
 	}
 	s.setComputed(got)
 	// A state without an owner token (imported, or written by an earlier provider version)
@@ -301,6 +311,10 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 	var updated *bifrost.Entry
 	var err error
 	if p.writesValue(s) {
+		if entry.Value, ok = copiedValue(ctx, r.client, store, p.copySource(), entry.Value, &resp.Diagnostics); !ok {
+			return
+		}
+		ctx = maskValue(ctx, entry.Value)
 		verified := private.alreadyVerified(s.shared().Version.ValueString(), time.Now())
 		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
 			"ownership_checked_by_refresh": len(verified) > 0})
@@ -406,7 +420,7 @@ func (r *entryResource[M, P]) finishWrite(ctx context.Context, m P, written *bif
 	s := m.shared()
 	s.setComputed(written)
 	p := privateData{Owner: written.Owner}
-	if !s.ValueWOVersion.IsNull() {
+	if valueOutOfState(m) {
 		p.WrittenVersion = written.Version
 	}
 	diags.Append(p.save(ctx, priv)...)

@@ -28,6 +28,8 @@ const (
 	lookupString lookupAttrKind = iota
 	lookupBool
 	lookupStringMap
+	lookupStringSet
+	lookupMap // a map of elementType
 )
 
 // lookupAttr describes one attribute of a data source and its ephemeral twin. An attribute
@@ -42,6 +44,10 @@ type lookupAttr struct {
 	sensitive   bool
 	customType  basetypes.StringTypable
 	validators  []validator.String
+	// setValidators check a lookupStringSet.
+	setValidators []validator.Set
+	// elementType is the element type of a lookupMap.
+	elementType attr.Type
 }
 
 type lookupAttrs map[string]lookupAttr
@@ -56,6 +62,10 @@ func (attrs lookupAttrs) dataSource() map[string]dsschema.Attribute {
 			out[name] = dsschema.BoolAttribute{Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
 		case lookupStringMap:
 			out[name] = dsschema.MapAttribute{ElementType: types.StringType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
+		case lookupStringSet:
+			out[name] = dsschema.SetAttribute{ElementType: types.StringType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.setValidators}
+		case lookupMap:
+			out[name] = dsschema.MapAttribute{ElementType: a.elementType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
 		default:
 			out[name] = dsschema.StringAttribute{CustomType: a.customType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.validators}
 		}
@@ -73,6 +83,10 @@ func (attrs lookupAttrs) ephemeral() map[string]epschema.Attribute {
 			out[name] = epschema.BoolAttribute{Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
 		case lookupStringMap:
 			out[name] = epschema.MapAttribute{ElementType: types.StringType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
+		case lookupStringSet:
+			out[name] = epschema.SetAttribute{ElementType: types.StringType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.setValidators}
+		case lookupMap:
+			out[name] = epschema.MapAttribute{ElementType: a.elementType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description}
 		default:
 			out[name] = epschema.StringAttribute{CustomType: a.customType, Required: a.required, Optional: a.optional, Computed: computed, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.validators}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,6 +19,7 @@ import (
 var (
 	_ provider.Provider                       = (*BifrostProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*BifrostProvider)(nil)
+	_ provider.ProviderWithListResources      = (*BifrostProvider)(nil)
 )
 
 // BifrostProvider manages Bifrost's organization-scoped secrets and configs in Azure Key Vault.
@@ -94,6 +96,7 @@ func (p *BifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.EphemeralResourceData = client
+	resp.ListResourceData = client
 }
 
 func (p *BifrostProvider) Resources(context.Context) []func() resource.Resource {
@@ -106,4 +109,9 @@ func (p *BifrostProvider) DataSources(context.Context) []func() datasource.DataS
 
 func (p *BifrostProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return ephemeralResources()
+}
+
+// ListResources are found by `terraform query` (Terraform >= 1.14); other CLIs never ask.
+func (p *BifrostProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewSecretListResource, NewConfigListResource}
 }

@@ -179,6 +179,9 @@ func (m *configResourceModel) writesValue(prior entryResourceModel) bool {
 	return m.valueChanged(&p.entryModel) || !m.SecretID.Equal(p.SecretID) || !m.Type.Equal(p.Type)
 }
 
+// copySource: a config's value is never copied from another Key Vault secret.
+func (m *configResourceModel) copySource() *types.String { return nil }
+
 // checkPlan refuses a reference to another organization's secret before anything is written.
 func (m *configResourceModel) checkPlan(scope bifrost.Scope, diags *diag.Diagnostics) {
 	if m.SecretID.IsNull() || m.SecretID.IsUnknown() {

@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -40,6 +43,8 @@ type secretResourceModel struct {
 	NotBefore   timetypes.RFC3339 `tfsdk:"not_before"`
 	ExpiresAt   timetypes.RFC3339 `tfsdk:"expires_at"`
 	Tags        types.Map         `tfsdk:"tags"`
+	// CopyFrom names the Key Vault secret the value is copied from (see copiedValue).
+	CopyFrom types.String `tfsdk:"value_from_key_vault_secret"`
 }
 
 func (r *secretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -50,7 +55,8 @@ func (r *secretResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := entryAttributes(ctx, bifrost.KindSecret,
-		"The secret value (at most 25 KB). It is kept in state; use `value_wo` to keep it out. Exactly one of `value` and `value_wo` is required.")
+		"The secret value (at most 25 KB). It is kept in state; use `value_wo` to keep it out. Exactly one of `value`, `value_wo` and "+
+			"`value_from_key_vault_secret` is required.")
 	// An adopted secret keeps the name it had (see import.go).
 	kvName := attrs["key_vault_secret_name"].(schema.StringAttribute) //nolint:forcetypeassert // entryAttributes builds it
 	kvName.MarkdownDescription = "The Key Vault secret name: `bifrost-{scope}-secret-{slug}-{digest}` (see the " +
@@ -85,6 +91,18 @@ func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "RFC 3339 time (whole seconds) after which Key Vault refuses to return the value; not before `not_before`.",
 		Validators:          []validator.String{wholeSecondsValidator},
 	}
+	attrs["value_from_key_vault_secret"] = schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Copy the value from another Key Vault secret of the provider's vault, such as a legacy `{org}--{key}` " +
+			"secret: its name, or its URL (`https://my-vault.vault.azure.net/secrets/NAME`). The provider reads the source's latest " +
+			"version and writes it to this secret, so the value is never in the configuration, the plan or the state; the source is " +
+			"left untouched (delete it yourself once nothing reads it). Like `value_wo`, a change made to this secret outside " +
+			"Terraform plans a new copy, and so does changing this attribute; switch to `value_wo` and `value_wo_version` for the " +
+			"next rotation. The source must exist, be enabled and not be a Bifrost entry already (import that one instead). " +
+			"See the [migration](../guides/migration.md) guide.",
+		Validators: []validator.String{stringvalidator.RegexMatches(copySourcePattern,
+			"must be a Key Vault secret name (1 to 127 letters, digits and dashes) or the https URL of a secret in the provider's vault")},
+	}
 	attrs["tags"] = schema.MapAttribute{
 		ElementType: types.StringType,
 		Optional:    true,
@@ -102,9 +120,23 @@ func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
+// ModifyPlan adds to the core's plan the check a copy source's URL allows before apply: it
+// must name a secret of the provider's vault.
+func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.entryResource.ModifyPlan(ctx, req, resp)
+	if req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	var src types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("value_from_key_vault_secret"), &src)...)
+	if !src.IsNull() && !src.IsUnknown() {
+		copySourceName(src.ValueString(), r.client, &resp.Diagnostics)
+	}
+}
+
 func (r *secretResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo")),
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo"), path.MatchRoot("value_from_key_vault_secret")),
 	}
 }
 
@@ -147,11 +179,64 @@ func (m *secretResourceModel) fromEntry(e *bifrost.Entry, importing bool) {
 	m.Tags = tagsValue(e.Tags, m.Tags)
 }
 
+// writesValue: a new value, or a copy from another source (or again after drift, which
+// clears the source in state), is a new version.
 func (m *secretResourceModel) writesValue(prior entryResourceModel) bool {
-	return m.valueChanged(prior.shared())
+	p, ok := prior.(*secretResourceModel)
+	if !ok {
+		return true // never happens: the core compares two models of one resource
+	}
+	return m.valueChanged(prior.shared()) || !m.CopyFrom.Equal(p.CopyFrom)
 }
 
 func (m *secretResourceModel) checkPlan(bifrost.Scope, *diag.Diagnostics) {}
+
+func (m *secretResourceModel) copySource() *types.String { return &m.CopyFrom }
+
+// copySourcePattern is what value_from_key_vault_secret accepts: a Key Vault secret name, or
+// a URL that copiedValue checks against the provider's vault.
+var copySourcePattern = regexp.MustCompile(`^(https://\S+|[0-9A-Za-z-]{1,127})$`)
+
+// copiedValue is the value a write sends: the latest value of the Key Vault secret src names
+// when it is set, else planned (from value or value_wo). The copied value goes from the read
+// straight into the write: never into the plan, the state or a log line.
+func copiedValue(ctx context.Context, c *providerClient, store *bifrost.Store, src *types.String, planned string, diags *diag.Diagnostics) (string, bool) {
+	if src == nil || src.IsNull() || src.IsUnknown() {
+		return planned, true
+	}
+	kvName, ok := copySourceName(src.ValueString(), c, diags)
+	if !ok {
+		return "", false
+	}
+	value, err := store.ReadCopySource(ctx, kvName)
+	if err != nil {
+		diags.Append(c.storeDiagnostic("copying the value of value_from_key_vault_secret", err))
+		return "", false
+	}
+	return value, true
+}
+
+// copySourceName is the Key Vault secret name value_from_key_vault_secret gives: the name
+// itself, or the name in a secret URL of the provider's vault (another vault's is refused).
+func copySourceName(source string, c *providerClient, diags *diag.Diagnostics) (string, bool) {
+	if !strings.HasPrefix(source, "https://") {
+		return source, true
+	}
+	name, err := adoptionTarget(source, c)
+	if err != nil {
+		diags.AddAttributeError(path.Root("value_from_key_vault_secret"), "Invalid value_from_key_vault_secret",
+			"Cannot copy the value: "+err.Error()+".")
+		return "", false
+	}
+	return name, true
+}
+
+// valueOutOfState reports whether m's value is kept out of state (write-only or copied), so
+// drift shows only through the version the provider wrote last.
+func valueOutOfState(m entryResourceModel) bool {
+	src := m.copySource()
+	return !m.shared().ValueWOVersion.IsNull() || (src != nil && !src.IsNull())
+}
 
 // validateTagCount checks that the user's tags and the reserved ones fit in Key Vault's
 // limit; it counts what is known (a map's keys are known whenever the map is).

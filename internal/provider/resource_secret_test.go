@@ -438,7 +438,7 @@ func TestAccSecret_badInput(t *testing.T) {
 		{"too many tags", secretConfig("n", "v", manyTags), `(?s)Invalid tags.*15`},
 		{"both values", secretConfig("n", "v", `
   value_wo         = "w"
-  value_wo_version = 1`), `(?s)Invalid Attribute Combination.*\[value,value_wo\]`},
+  value_wo_version = 1`), `(?s)Invalid Attribute Combination.*\[value,value_wo,value_from_key_vault_secret\]`},
 		{"bad time", secretConfig("n", "v", `expires_at = "tomorrow"`), `(?s)Invalid RFC3339 String Value.*tomorrow`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases)+1)
