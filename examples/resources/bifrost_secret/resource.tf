@@ -23,6 +23,15 @@ resource "bifrost_secret" "smtp" {
   }
 }
 
+# Migration from a legacy {org}--{key} secret: the provider copies its latest value into this
+# secret's contract name, keeping it out of the configuration, plan and state, and leaves the
+# legacy secret as it is. See the migration guide.
+resource "bifrost_secret" "sentry" {
+  organization_id             = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+  name                        = "sentry-dsn"
+  value_from_key_vault_secret = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a--sentry-dsn"
+}
+
 variable "stripe_key" {
   type      = string
   sensitive = true

@@ -1,0 +1,21 @@
+# Every config of one organization, for `terraform query` (Terraform >= 1.14). With
+# include_resource, `terraform query -generate-config-out=generated.tf` writes a resource and
+# an import block for each; values are never listed.
+list "bifrost_config" "org" {
+  provider         = bifrost
+  include_resource = true
+
+  config {
+    organization_id = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+  }
+}
+
+# Only the configs that reference a secret.
+list "bifrost_config" "references" {
+  provider = bifrost
+
+  config {
+    organization_id = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+    type            = "secret_reference"
+  }
+}
