@@ -24,8 +24,7 @@ import (
 // attribute, and how its own attributes map to and from the domain's Entry). A third kind is
 // a schema plus that mapping.
 
-// entryResourceInterfaces is every framework interface an entry resource implements: the
-// core's, and ValidateConfig and ConfigValidators, which each kind writes for its schema.
+// entryResourceInterfaces is every framework interface an entry resource implements.
 type entryResourceInterfaces interface {
 	resource.ResourceWithConfigure
 	resource.ResourceWithImportState
@@ -68,6 +67,9 @@ type entryResourceModel interface {
 	writesValue(prior entryResourceModel) bool
 	// checkPlan adds the kind's plan-time checks that need the resolved scope.
 	checkPlan(scope bifrost.Scope, diags *diag.Diagnostics)
+	// validateConfig checks, at plan time, what needs more than one attribute of the
+	// configuration the model was decoded from.
+	validateConfig(diags *diag.Diagnostics)
 	// copySource is the attribute naming the Key Vault secret a write copies the value from
 	// (bifrost_secret's value_from_key_vault_secret), nil for a kind that never copies.
 	copySource() *types.String
@@ -80,6 +82,8 @@ type entryKind struct {
 	nameAttr string
 	// adoptable: an import by Key Vault URL adopts a secret that predates the provider.
 	adoptable bool
+	// configValidators say which of the kind's value attributes go together.
+	configValidators []resource.ConfigValidator
 }
 
 // entryResource implements resource.Resource for one entry kind; M is the resource's model.
@@ -103,6 +107,20 @@ const timeoutsDescription = "How long each operation may take, as [durations](ht
 
 func (r *entryResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *entryResource[M, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return r.configValidators
+}
+
+func (r *entryResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg M
+	p := P(&cfg)
+	resp.Diagnostics.Append(req.Config.Get(ctx, p)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p.validateConfig(&resp.Diagnostics)
 }
 
 func (r *entryResource[M, P]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {

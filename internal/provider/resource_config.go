@@ -22,7 +22,9 @@ var _ entryResourceInterfaces = (*configResource)(nil)
 // of any of the six Bifrost config types.
 func NewConfigResource() resource.Resource {
 	return &configResource{entryResource[configResourceModel, *configResourceModel]{
-		entryKind: entryKind{kind: bifrost.KindConfig, nameAttr: "key"},
+		entryKind: entryKind{kind: bifrost.KindConfig, nameAttr: "key", configValidators: []resource.ConfigValidator{
+			resourcevalidator.Conflicting(path.MatchRoot("value"), path.MatchRoot("value_wo")),
+		}},
 	}}
 }
 
@@ -76,18 +78,10 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *configResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("value"), path.MatchRoot("value_wo")),
-	}
-}
-
-// ValidateConfig checks the type-specific attributes at plan time: which of value, value_wo
+// validateConfig checks the type-specific attributes at plan time: which of value, value_wo
 // and secret_id the type takes, and that a known value has the type's shape.
-func (r *configResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg configResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || cfg.Type.IsUnknown() || cfg.Type.IsNull() {
+func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
+	if cfg.Type.IsUnknown() || cfg.Type.IsNull() {
 		return
 	}
 	t, err := bifrost.ParseConfigType(cfg.Type.ValueString())
@@ -100,22 +94,22 @@ func (r *configResource) ValidateConfig(ctx context.Context, req resource.Valida
 			set  bool
 		}{{"value", !cfg.Value.IsNull()}, {"value_wo", !cfg.ValueWO.IsNull()}, {"value_wo_version", !cfg.ValueWOVersion.IsNull()}} {
 			if a.set {
-				resp.Diagnostics.AddAttributeError(path.Root(a.name), "Attribute not allowed for secret_reference",
+				diags.AddAttributeError(path.Root(a.name), "Attribute not allowed for secret_reference",
 					fmt.Sprintf("A secret_reference config takes its value from the secret named by secret_id; remove %s, or use type = \"secret\" to give the config its own value.", a.name))
 			}
 		}
 		if cfg.SecretID.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("secret_id"), "Missing secret_id",
+			diags.AddAttributeError(path.Root("secret_id"), "Missing secret_id",
 				"A secret_reference config needs secret_id, the id of a bifrost_secret (e.g. secret_id = bifrost_secret.stripe.id).")
 		}
 		return
 	}
 	if !cfg.SecretID.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("secret_id"), "Attribute only for secret_reference",
+		diags.AddAttributeError(path.Root("secret_id"), "Attribute only for secret_reference",
 			fmt.Sprintf("secret_id is only used by configs of type secret_reference; this config is of type %q. Remove secret_id, or set type = \"secret_reference\".", t))
 	}
 	if cfg.Value.IsNull() && cfg.ValueWO.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing value",
+		diags.AddAttributeError(path.Root("value"), "Missing value",
 			fmt.Sprintf("A config of type %q needs value or value_wo.", t))
 		return
 	}
@@ -128,7 +122,7 @@ func (r *configResource) ValidateConfig(ctx context.Context, req resource.Valida
 		}
 		// EncodeConfigValue never repeats the value in its message, so it may be shown as is.
 		if _, err := bifrost.EncodeConfigValue(t, v.value.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(v.name), fmt.Sprintf("Invalid %s value", t), err.Error())
+			diags.AddAttributeError(path.Root(v.name), fmt.Sprintf("Invalid %s value", t), err.Error())
 		}
 	}
 }

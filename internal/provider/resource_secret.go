@@ -27,7 +27,9 @@ var _ entryResourceInterfaces = (*secretResource)(nil)
 // configs can share through secret_reference.
 func NewSecretResource() resource.Resource {
 	return &secretResource{entryResource[secretResourceModel, *secretResourceModel]{
-		entryKind: entryKind{kind: bifrost.KindSecret, nameAttr: "name", adoptable: true},
+		entryKind: entryKind{kind: bifrost.KindSecret, nameAttr: "name", adoptable: true, configValidators: []resource.ConfigValidator{
+			resourcevalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo"), path.MatchRoot("value_from_key_vault_secret")),
+		}},
 	}}
 }
 
@@ -134,24 +136,13 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 }
 
-func (r *secretResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo"), path.MatchRoot("value_from_key_vault_secret")),
-	}
-}
-
-// ValidateConfig checks what needs more than one attribute: the tag budget depends on whether
+// validateConfig checks what needs more than one attribute: the tag budget depends on whether
 // a description takes a reserved tag, and not_before must not be after expires_at.
-func (r *secretResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg secretResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	validateTagCount(cfg.Tags, bifrost.KindSecret, cfg.Description, &resp.Diagnostics)
-	notBefore, expiresAt := timeOf(cfg.NotBefore, &resp.Diagnostics), timeOf(cfg.ExpiresAt, &resp.Diagnostics)
+func (cfg *secretResourceModel) validateConfig(diags *diag.Diagnostics) {
+	validateTagCount(cfg.Tags, bifrost.KindSecret, cfg.Description, diags)
+	notBefore, expiresAt := timeOf(cfg.NotBefore, diags), timeOf(cfg.ExpiresAt, diags)
 	if err := bifrost.ValidateValidity(notBefore, expiresAt); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("not_before"), "not_before is after expires_at", err.Error())
+		diags.AddAttributeError(path.Root("not_before"), "not_before is after expires_at", err.Error())
 	}
 }
 
