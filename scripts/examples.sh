@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make examples: every directory under examples/ that tfplugindocs renders (provider,
-# resources/*, data-sources/*, ephemeral-resources/*) must pass `fmt -check` and `validate`
+# resources/*, data-sources/*, ephemeral-resources/*, list-resources/*) must pass `fmt -check` and `validate`
 # against the freshly built provider, on each CLI in EXAMPLES_CLIS (default: OpenTofu and
 # today's Terraform, the two that support every feature the examples show).
 set -euo pipefail
@@ -58,6 +58,28 @@ for dir in examples/provider examples/resources/* examples/data-sources/* exampl
     fi
     checked=$((checked + 1))
   done
+done
+
+# List resources (.tfquery.hcl) exist only in Terraform >= 1.14: their examples are checked with
+# today's Terraform alone, `validate -query` reading the query files.
+terraform_latest="$TOOLS_DIR/bin/terraform-$TERRAFORM_LATEST_VERSION"
+for dir in examples/list-resources/*; do
+  [ -d "$dir" ] || continue
+  name="$(basename "$terraform_latest") $dir"
+  if ! "$terraform_latest" fmt -check -diff "$dir"; then
+    failed+=("$name: fmt -check (run '$(basename "$terraform_latest") fmt $dir')")
+    continue
+  fi
+  copy="$work/validate/list/$dir"
+  mkdir -p "$copy"
+  cp "$dir"/*.tfquery.hcl "$copy"/
+  printf '%s\n' "$required_providers" > "$copy/bifrost_required_providers.tf"
+  if ! out=$(cd "$copy" && "$terraform_latest" validate -query -no-color 2>&1); then
+    printf '%s\n' "$out" >&2
+    failed+=("$name: validate -query")
+    continue
+  fi
+  checked=$((checked + 1))
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
