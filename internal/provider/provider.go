@@ -44,7 +44,7 @@ func (p *BifrostProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Bifrost provider manages Bifrost's organization-scoped secrets and configs " +
 			"in Azure Key Vault, following the Key Vault layout contract v1 " +
-			"(see the *Key Vault layout* guide). Every attribute can also be set from the environment; " +
+			"(see the [Key Vault layout](guides/key-vault-layout.md) guide). Every attribute can also be set from the environment; " +
 			"the variables are named in each attribute's description. Without explicit credentials the " +
 			"provider uses Azure's default credential chain.\n\n" +
 			"The provider block may use values known only after apply, such as " +
