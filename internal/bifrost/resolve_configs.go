@@ -123,24 +123,16 @@ func (s *Store) ResolveConfigs(ctx context.Context, scope Scope, keys []string, 
 func (s *Store) configScopes(ctx context.Context, t target, op string, scopes []Scope) (map[string]Scope, error) {
 	rank := func(sc Scope) int { return slices.Index(scopes, sc) }
 	where := map[string]Scope{}
-	pager := s.kv.NewListSecretPropertiesPager()
-	for pager.More() {
-		page, err := pager.NextPage(ctx)
-		if err != nil {
-			return nil, t.mapError(op, err)
+	err := s.eachListed(ctx, t, op, func(e Entry) {
+		if e.Kind != KindConfig || rank(e.Scope) < 0 {
+			return
 		}
-		for _, p := range page.Value {
-			if p == nil {
-				continue
-			}
-			e := entryFromBundle(p.ID, p.Attributes, p.ContentType, p.Tags)
-			if !e.Managed || e.Kind != KindConfig || rank(e.Scope) < 0 {
-				continue
-			}
-			if found, ok := where[e.Name]; !ok || rank(e.Scope) < rank(found) {
-				where[e.Name] = e.Scope
-			}
+		if found, ok := where[e.Name]; !ok || rank(e.Scope) < rank(found) {
+			where[e.Name] = e.Scope
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return where, nil
 }

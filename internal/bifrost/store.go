@@ -88,26 +88,38 @@ func (s *Store) List(ctx context.Context, scope Scope, kind Kind) ([]Entry, erro
 	if _, err := ParseKind(string(kind)); err != nil {
 		return nil, withTarget(err, target{scope: sc}, op)
 	}
-	t := target{scope: sc, kind: kind}
 	var out []Entry
+	err = s.eachListed(ctx, target{scope: sc, kind: kind}, op, func(e Entry) {
+		if e.Scope == sc && e.Kind == kind {
+			out = append(out, e)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// eachListed pages through the whole secret list once and calls visit with
+// every Bifrost entry on it (metadata only, no values).
+func (s *Store) eachListed(ctx context.Context, t target, op string, visit func(Entry)) error {
 	pager := s.kv.NewListSecretPropertiesPager()
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			return nil, t.mapError(op, err)
+			return t.mapError(op, err)
 		}
 		for _, p := range page.Value {
 			if p == nil {
 				continue
 			}
-			e := entryFromBundle(p.ID, p.Attributes, p.ContentType, p.Tags)
-			if e.Managed && e.Scope == sc && e.Kind == kind {
-				out = append(out, e)
+			if e := entryFromBundle(p.ID, p.Attributes, p.ContentType, p.Tags); e.Managed {
+				visit(e)
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	return nil
 }
 
 // prepare validates and normalizes an entry for a write and returns its

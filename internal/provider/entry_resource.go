@@ -237,27 +237,13 @@ func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state M
-	m := P(&state)
-	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
-	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, m.shared().Timeouts.Read, &resp.Diagnostics)
+	ctx, cancel, e, ok := r.openExisting(ctx, req.State, req.Private, "Refreshing", timeouts.Value.Read, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ref, ok := r.refOf(m, private.Owner, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	store := r.store("Refreshing the "+string(r.kind)+" "+ref.KeyVaultName, &resp.Diagnostics)
-	if store == nil {
-		return
-	}
-	got, err := store.Read(ctx, ref)
+	m, private, ref := e.model, e.private, e.ref
+	got, err := e.store.Read(ctx, ref)
 	switch {
 	case errors.Is(err, bifrost.ErrNotFound):
 		// Deleted out of band (or soft-deleted): let the plan show it as to be created again.
@@ -351,34 +337,54 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state M
-	m := P(&state)
-	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
-	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, m.shared().Timeouts.Delete, &resp.Diagnostics)
+	ctx, cancel, e, ok := r.openExisting(ctx, req.State, req.Private, "Deleting", timeouts.Value.Delete, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ref, ok := r.refOf(m, private.Owner, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	store := r.store("Deleting the "+string(r.kind)+" "+ref.KeyVaultName, &resp.Diagnostics)
-	if store == nil {
-		return
-	}
-	verified := private.alreadyVerified(m.shared().Version.ValueString(), time.Now())
-	tflog.Debug(ctx, "deleting entry", map[string]any{"kind": string(r.kind), "key_vault_secret_name": ref.KeyVaultName,
+	verified := e.private.alreadyVerified(e.model.shared().Version.ValueString(), time.Now())
+	tflog.Debug(ctx, "deleting entry", map[string]any{"kind": string(r.kind), "key_vault_secret_name": e.ref.KeyVaultName,
 		"ownership_checked_by_refresh": len(verified) > 0})
-	err := store.Delete(ctx, ref, verified...)
+	err := e.store.Delete(ctx, e.ref, verified...)
 	r.client.forgetListings()
 	if err != nil {
 		resp.Diagnostics.Append(r.client.storeDiagnostic("deleting the "+string(r.kind), err))
 	}
+}
+
+// existingEntry is the entry in state that Read and Delete work on.
+type existingEntry[P any] struct {
+	model   P
+	private privateData
+	ref     bifrost.Ref
+	store   *bifrost.Store
+}
+
+// openExisting is how Read and Delete start: decode the state and its private data, bound ctx
+// by the operation's timeout (timeout picks it from the model's timeouts), and find the entry's
+// Ref and the connected store; verb says what needs it. ok is false when diags say why not;
+// cancel is always to be called.
+func (r *entryResource[M, P]) openExisting(ctx context.Context, state tfsdk.State, priv privateState, verb string,
+	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics,
+) (context.Context, context.CancelFunc, existingEntry[P], bool) {
+	e := existingEntry[P]{model: P(new(M))}
+	diags.Append(state.Get(ctx, e.model)...)
+	e.private = readPrivate(ctx, priv, diags)
+	if diags.HasError() {
+		return ctx, func() {}, e, false
+	}
+	ctx, cancel := withTimeout(ctx, func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
+		return timeout(e.model.shared().Timeouts, ctx, def)
+	}, diags)
+	if diags.HasError() {
+		return ctx, cancel, e, false
+	}
+	var ok bool
+	if e.ref, ok = r.refOf(e.model, e.private.Owner, diags); !ok {
+		return ctx, cancel, e, false
+	}
+	e.store = r.store(verb+" the "+string(r.kind)+" "+e.ref.KeyVaultName, diags)
+	return ctx, cancel, e, e.store != nil
 }
 
 // store is the provider's store, connected on first use; nil, with the reason in diags, when
