@@ -70,6 +70,16 @@ type ScaleRow struct {
 	// ProviderShareOverProtocol is (provider - protocol) / floor: the provider's share once the
 	// plugin protocol's own cost is set aside.
 	ProviderShareOverProtocol float64 `json:"provider_share_over_protocol"`
+	// SchemaTwin* are the do-nothing provider's benchnull_secret x N, which has bifrost_secret's
+	// schema: the CLI, the plugin protocol and the framework's work for this schema, the least
+	// bifrost_secret can cost whatever its own code does.
+	SchemaTwin                 float64 `json:"schema_twin_s"`
+	SchemaTwinCPU              float64 `json:"schema_twin_cpu_s"`
+	SchemaTwinCPUMSPerResource float64 `json:"schema_twin_cpu_ms_per_resource"`
+	SchemaTwinPeakRSSMB        float64 `json:"schema_twin_peak_rss_mb"`
+	// ProviderShareOverSchemaTwin is (provider - schema_twin) / floor: the share of the
+	// provider's own code and requests.
+	ProviderShareOverSchemaTwin float64 `json:"provider_share_over_schema_twin"`
 }
 
 // Machine is where the bench ran.
@@ -93,7 +103,10 @@ const method = "Each number is one run of the whole CLI command (OpenTofu, -para
 	"working directory: apply creates N entries, plan refreshes them, destroy removes them. The provider is the real " +
 	"binary (go build of this module) reached through dev_overrides; it and the do-nothing provider run under a " +
 	"wrapper that records each provider process's getrusage (user+system CPU, peak RSS); cpu sums every provider " +
-	"process of the command, peak RSS is the largest. The emulator runs in the bench process. The floor replays the " +
+	"process of the command, peak RSS is the largest. The do-nothing provider serves two resources: benchnull_thing " +
+	"(a name, a value and an id: the plugin protocol's own cost) and benchnull_secret, the schema twin, which has " +
+	"bifrost_secret's schema and does nothing (the least bifrost_secret can cost, the framework's work for its " +
+	"schema included). The emulator runs in the bench process. The floor replays the " +
 	"emulator's audit log of the provider's command with raw azsecrets at concurrency 10. requests_per_op counts the " +
 	"emulator's data-plane requests per resource (4 resources per type) for the apply of a saved plan (create, " +
 	"update, rotate, destroy), a plan without changes (refresh) and a plan with import blocks (import)."

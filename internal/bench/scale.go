@@ -23,7 +23,8 @@ func (b *bencher) opArgs(op string) []string {
 }
 
 // scaleConfigs are the configurations measured at each size: the CLI alone, the do-nothing
-// provider and the Bifrost provider, each N resources with a name and a value.
+// provider (a minimal resource, and the twin of bifrost_secret's schema) and the Bifrost
+// provider, each N resources with a name and a value.
 func (b *bencher) scaleConfigs(n int) map[string]string {
 	name := fmt.Sprintf(`format("s%d-%%05d", count.index)`, n)
 	return map[string]string{
@@ -46,6 +47,20 @@ resource "benchnull_thing" "e" {
   value = "value-of-${count.index}"
 }
 `, n, name),
+		"twin": fmt.Sprintf(`
+terraform {
+  required_providers {
+    benchnull = { source = "registry.terraform.io/bifrost-platform/benchnull" }
+  }
+}
+
+resource "benchnull_secret" "e" {
+  count           = %d
+  organization_id = %q
+  name            = %s
+  value           = "value-of-${count.index}"
+}
+`, n, testOrg, name),
 		"provider": b.providerBlock() + fmt.Sprintf(`
 resource "bifrost_secret" "e" {
   count           = %d
@@ -65,7 +80,7 @@ func (b *bencher) scale(ctx context.Context, n int, floor *azsecrets.Client) ([]
 		rows[i] = ScaleRow{N: n, Op: op}
 	}
 	configs := b.scaleConfigs(n)
-	for _, subject := range []string{"baseline", "protocol", "provider"} {
+	for _, subject := range []string{"baseline", "protocol", "twin", "provider"} {
 		w, err := b.newWorkdir(fmt.Sprintf("scale-%d-%s", n, subject), configs[subject])
 		if err != nil {
 			return nil, err
@@ -81,6 +96,9 @@ func (b *bencher) scale(ctx context.Context, n int, floor *azsecrets.Client) ([]
 				row.CLIBaseline = round(r.Wall.Seconds(), 2)
 			case "protocol":
 				row.Protocol, row.ProtocolCPU, row.ProtocolPeakRSSMB = round(r.Wall.Seconds(), 2), round(r.ProviderCPU, 2), round(r.PeakRSSMB, 1)
+			case "twin":
+				row.SchemaTwin, row.SchemaTwinCPU, row.SchemaTwinPeakRSSMB = round(r.Wall.Seconds(), 2), round(r.ProviderCPU, 2), round(r.PeakRSSMB, 1)
+				row.SchemaTwinCPUMSPerResource = round(r.ProviderCPU*1000/float64(n), 2)
 			case "provider":
 				row.Prov, row.ProviderCPU, row.PeakRSSMB = round(r.Wall.Seconds(), 2), round(r.ProviderCPU, 2), round(r.PeakRSSMB, 1)
 				row.ProviderCPUMSPerResource = round(r.ProviderCPU*1000/float64(n), 2)
@@ -101,6 +119,7 @@ func (b *bencher) scale(ctx context.Context, n int, floor *azsecrets.Client) ([]
 		if r.Floor > 0 {
 			r.ProviderShare = round((r.Prov-r.CLIBaseline)/r.Floor, 2)
 			r.ProviderShareOverProtocol = round((r.Prov-r.Protocol)/r.Floor, 2)
+			r.ProviderShareOverSchemaTwin = round((r.Prov-r.SchemaTwin)/r.Floor, 2)
 		}
 	}
 	return rows, nil
@@ -115,11 +134,11 @@ func PrintTable(w io.Writer, r *Results) {
 	fmt.Fprintf(w, "\n%s, %d CPUs, %s; %s; latency %.0f ms, -parallelism=%d\n\n",
 		r.Machine.Model, r.Machine.NProc, r.Machine.GoVersion, strings.Join(clis, ", "), r.Settings.LatencyMS, r.Settings.Parallelism)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\top\tprovider s\tterraform_data s\tdo-nothing s\tfloor s\tshare\tshare over do-nothing\tprovider CPU s\tCPU ms/res\tRSS MB\tdo-nothing CPU s\tdo-nothing RSS MB\trequests\t")
+	fmt.Fprintln(tw, "N\top\tprovider s\tterraform_data s\tdo-nothing s\ttwin s\tfloor s\tshare\tover do-nothing\tover twin\tprovider CPU s\tCPU ms/res\ttwin CPU ms/res\tRSS MB\tdo-nothing CPU s\tdo-nothing RSS MB\trequests\t")
 	for _, s := range r.Scale {
-		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.2f\t%.1f\t%d\t\n",
-			s.N, s.Op, s.Prov, s.CLIBaseline, s.Protocol, s.Floor, s.ProviderShare, s.ProviderShareOverProtocol,
-			s.ProviderCPU, s.ProviderCPUMSPerResource, s.PeakRSSMB, s.ProtocolCPU, s.ProtocolPeakRSSMB, s.Requests)
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.2f\t%.1f\t%d\t\n",
+			s.N, s.Op, s.Prov, s.CLIBaseline, s.Protocol, s.SchemaTwin, s.Floor, s.ProviderShare, s.ProviderShareOverProtocol, s.ProviderShareOverSchemaTwin,
+			s.ProviderCPU, s.ProviderCPUMSPerResource, s.SchemaTwinCPUMSPerResource, s.PeakRSSMB, s.ProtocolCPU, s.ProtocolPeakRSSMB, s.Requests)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\npeak RSS of the provider over the run: %.1f MB\n\nKey Vault requests per resource (apply phase of a saved plan; refresh = a plan without changes):\n\n", r.PeakRSSMB)

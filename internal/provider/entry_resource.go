@@ -30,7 +30,6 @@ type entryResourceInterfaces interface {
 	resource.ResourceWithImportState
 	resource.ResourceWithIdentity
 	resource.ResourceWithModifyPlan
-	resource.ResourceWithConfigValidators
 	resource.ResourceWithValidateConfig
 }
 
@@ -82,8 +81,6 @@ type entryKind struct {
 	nameAttr string
 	// adoptable: an import by Key Vault URL adopts a secret that predates the provider.
 	adoptable bool
-	// configValidators say which of the kind's value attributes go together.
-	configValidators []resource.ConfigValidator
 }
 
 // entryResource implements resource.Resource for one entry kind; M is the resource's model.
@@ -109,14 +106,10 @@ func (r *entryResource[M, P]) Configure(_ context.Context, req resource.Configur
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *entryResource[M, P]) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return r.configValidators
-}
-
 func (r *entryResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg M
 	p := P(&cfg)
-	resp.Diagnostics.Append(req.Config.Get(ctx, p)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Raw, req.Config.Schema.Type(), p)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -136,10 +129,10 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	var plan, prior M
 	p, s := P(&plan), P(&prior)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, p)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema.Type(), p)...)
 	creating := req.State.Raw.IsNull()
 	if !creating {
-		resp.Diagnostics.Append(req.State.Get(ctx, s)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema.Type(), s)...)
 	}
 	var cfgOrg canonicalStringValue
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("organization_id"), &cfgOrg)...)
@@ -162,7 +155,7 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	r.planComputed(p, s, scope, creating)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, p)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, resp.Plan.Schema.Type(), p)...)
 }
 
 // planScope is the scope the plan writes to: the resource's organization_id, else the
@@ -203,7 +196,7 @@ func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, crea
 func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
 	p := P(&plan)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, p)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema.Type(), p)...)
 	valueWO := writeOnlyValue(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -282,15 +275,15 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	// The read checked ownership; a write right after it (this run's apply) need not again.
 	private.Verified = verifiedRead{Version: got.Version, UpdatedAt: got.UpdatedAt, At: time.Now().UTC()}
 	resp.Diagnostics.Append(private.save(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema.Type(), m)...)
 	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, m)...)
 }
 
 func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
 	p, s := P(&plan), P(&state)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, p)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, s)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema.Type(), p)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema.Type(), s)...)
 	valueWO := writeOnlyValue(ctx, req.Config, &resp.Diagnostics)
 	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -368,7 +361,7 @@ func (r *entryResource[M, P]) openExisting(ctx context.Context, state tfsdk.Stat
 	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics,
 ) (context.Context, context.CancelFunc, existingEntry[P], bool) {
 	e := existingEntry[P]{model: P(new(M))}
-	diags.Append(state.Get(ctx, e.model)...)
+	diags.Append(getModel(ctx, state.Raw, state.Schema.Type(), e.model)...)
 	e.private = readPrivate(ctx, priv, diags)
 	if diags.HasError() {
 		return ctx, func() {}, e, false
@@ -448,7 +441,7 @@ func (r *entryResource[M, P]) finishWrite(ctx context.Context, m P, written *bif
 		p.WrittenVersion = written.Version
 	}
 	diags.Append(p.save(ctx, priv)...)
-	diags.Append(state.Set(ctx, m)...)
+	diags.Append(setModel(ctx, state, state.Schema.Type(), m)...)
 	diags.Append(r.setIdentity(ctx, identity, m)...)
 }
 

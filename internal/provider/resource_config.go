@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,9 +21,7 @@ var _ entryResourceInterfaces = (*configResource)(nil)
 // of any of the six Bifrost config types.
 func NewConfigResource() resource.Resource {
 	return &configResource{entryResource[configResourceModel, *configResourceModel]{
-		entryKind: entryKind{kind: bifrost.KindConfig, nameAttr: "key", configValidators: []resource.ConfigValidator{
-			resourcevalidator.Conflicting(path.MatchRoot("value"), path.MatchRoot("value_wo")),
-		}},
+		entryKind: entryKind{kind: bifrost.KindConfig, nameAttr: "key"},
 	}}
 }
 
@@ -81,6 +78,7 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // validateConfig checks the type-specific attributes at plan time: which of value, value_wo
 // and secret_id the type takes, and that a known value has the type's shape.
 func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
+	checkValueSources([]namedValue{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}}, false, diags)
 	if cfg.Type.IsUnknown() || cfg.Type.IsNull() {
 		return
 	}

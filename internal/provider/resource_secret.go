@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -27,9 +26,7 @@ var _ entryResourceInterfaces = (*secretResource)(nil)
 // configs can share through secret_reference.
 func NewSecretResource() resource.Resource {
 	return &secretResource{entryResource[secretResourceModel, *secretResourceModel]{
-		entryKind: entryKind{kind: bifrost.KindSecret, nameAttr: "name", adoptable: true, configValidators: []resource.ConfigValidator{
-			resourcevalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_wo"), path.MatchRoot("value_from_key_vault_secret")),
-		}},
+		entryKind: entryKind{kind: bifrost.KindSecret, nameAttr: "name", adoptable: true},
 	}}
 }
 
@@ -136,9 +133,11 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 }
 
-// validateConfig checks what needs more than one attribute: the tag budget depends on whether
-// a description takes a reserved tag, and not_before must not be after expires_at.
+// validateConfig checks what needs more than one attribute: exactly one source of the value,
+// the tag budget (which depends on whether a description takes a reserved tag), and not_before
+// not after expires_at.
 func (cfg *secretResourceModel) validateConfig(diags *diag.Diagnostics) {
+	checkValueSources([]namedValue{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}, {"value_from_key_vault_secret", cfg.CopyFrom}}, true, diags)
 	validateTagCount(cfg.Tags, bifrost.KindSecret, cfg.Description, diags)
 	notBefore, expiresAt := timeOf(cfg.NotBefore, diags), timeOf(cfg.ExpiresAt, diags)
 	if err := bifrost.ValidateValidity(notBefore, expiresAt); err != nil {

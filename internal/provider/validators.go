@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
@@ -104,5 +108,39 @@ func (tagsValidator) ValidateMap(_ context.Context, req validator.MapRequest, re
 		if err := bifrost.ValidateTag(k, tags[k]); err != nil {
 			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tags", err.Error())
 		}
+	}
+}
+
+// namedValue is a configuration attribute and its value, for the checks on several attributes.
+type namedValue struct {
+	name  string
+	value attr.Value
+}
+
+// checkValueSources checks the attributes that give an entry its value: no two may be set and,
+// when required, one must be, unless one is unknown until apply. The summaries are those of
+// resourcevalidator.Conflicting and ExactlyOneOf; the check runs on the model ValidateConfig
+// has already decoded, because those validators walk the whole configuration for each of their
+// paths, a tenth of the provider's CPU per resource per plan (BenchmarkRPCPlan).
+func checkValueSources(attrs []namedValue, required bool, diags *diag.Diagnostics) {
+	names := make([]string, len(attrs))
+	var set []string
+	unknown := false
+	for i, a := range attrs {
+		names[i] = a.name
+		switch {
+		case a.value.IsUnknown():
+			unknown = true
+		case !a.value.IsNull():
+			set = append(set, a.name)
+		}
+	}
+	list := "[" + strings.Join(names, ",") + "]"
+	switch {
+	case len(set) > 1:
+		diags.AddAttributeError(path.Root(set[0]), "Invalid Attribute Combination",
+			fmt.Sprintf("Only one of %s may be set, but %s are; remove all but one.", list, strings.Join(set, " and ")))
+	case len(set) == 0 && required && !unknown:
+		diags.AddError("Missing Attribute Configuration", fmt.Sprintf("Exactly one of %s must be set; none is.", list))
 	}
 }
