@@ -188,16 +188,20 @@ func vaultNameOf(u *string) string {
 type Verified struct {
 	Version   string
 	UpdatedAt time.Time
+	// Found, when set, is the entry as that read found it (its metadata: content type, dates,
+	// enabled): UpdateMetadata then PATCHes without reading it again, unless the update clears
+	// a field, which takes the current value (see UpdateMetadata).
+	Found *Entry
 }
 
-// WriteOption changes how Rotate and Delete go about a write.
+// WriteOption changes how Rotate, UpdateMetadata and Delete go about a write.
 type WriteOption func(*writeOptions)
 
 type writeOptions struct {
 	verified *Verified
 }
 
-// AlreadyVerified tells Rotate and Delete that the caller checked ownership moments ago by a
+// AlreadyVerified tells Rotate, UpdateMetadata (given v.Found) and Delete that the caller checked ownership moments ago by a
 // read that found v (a refresh in the same Terraform run), so the write skips its own GET:
 // one request instead of two. The caller must pass only a check it made itself, recently:
 // Key Vault has no conditional writes, so nothing the store can do stops a writer that came

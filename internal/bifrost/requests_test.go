@@ -109,3 +109,53 @@ func TestStoreDelete_alreadyVerifiedRecoversAnotherWritersSecret(t *testing.T) {
 		t.Errorf("value after the undone delete: %q, want the other writer's", got)
 	}
 }
+
+// A metadata update given the entry the caller's check found is the PATCH alone, unless it
+// clears a field a PATCH cannot clear: then the value is read and written again without it.
+func TestStoreRequests_updateMetadataAlreadyVerified(t *testing.T) {
+	v := newTestVault(t, emulator.Options{})
+	s := v.store(t, emulator.OfficerName, StoreOptions{})
+	ctx := testContext(t)
+	v.warm(t, s)
+
+	created := secretEntry(orgA, "api", "v1")
+	created.ContentType = "text/plain"
+	e := mustCreate(t, s, created)
+	found, err := s.Read(ctx, e.Ref())
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := Verified{Version: found.Version, UpdatedAt: found.UpdatedAt, Found: found}
+
+	described := created
+	described.Owner, described.Description = e.Owner, "now described"
+	v.em.ResetRequestCounts()
+	if _, err := s.UpdateMetadata(ctx, described, AlreadyVerified(verified)); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "update, already verified", map[string]int{emulator.OpUpdateSecret: 1})
+
+	// Without the entry found, the check is not enough to PATCH: the GET stays.
+	v.em.ResetRequestCounts()
+	if _, err := s.UpdateMetadata(ctx, described, AlreadyVerified(Verified{Version: found.Version, UpdatedAt: found.UpdatedAt})); err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "update, verified without the entry", map[string]int{emulator.OpGetSecret: 1, emulator.OpUpdateSecret: 1})
+
+	cleared := described
+	cleared.ContentType = ""
+	v.em.ResetRequestCounts()
+	got, err := s.UpdateMetadata(ctx, cleared, AlreadyVerified(verified))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.assertCounts(t, "update clearing the content type", map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1})
+	after, err := s.Read(ctx, e.Ref())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.ContentType != "" || after.Value != "v1" || after.Description != "now described" || after.Version != got.Version {
+		t.Errorf("after clearing: content type %q, description %q, version %s (written %s); want none, the description, the value kept",
+			after.ContentType, after.Description, after.Version, got.Version)
+	}
+}

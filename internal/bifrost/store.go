@@ -46,7 +46,8 @@ type StoreOptions struct {
 //	Rotate          GET + PUT = 2 (a secret_reference config: + 1 GET of the secret it references)
 //	                AlreadyVerified: PUT = 1
 //	UpdateMetadata  GET + PATCH = 2 (the GET also gives the dates and content type a PATCH must clear)
-//	                clearing a date or the content type: GET + PUT (a new version) = 2
+//	                AlreadyVerified with the entry found: PATCH = 1
+//	                clearing a date or the content type: GET + PUT (a new version) = 2, verified or not
 //	Delete          GET + DELETE = 2
 //	                AlreadyVerified: DELETE = 1 (the deleted secret's tags are checked)
 //	                with PurgeOnDestroy: GET + DELETE + GET deleted (1 or more, until deleted) + purge = 4+

@@ -150,14 +150,20 @@ func (s *Store) Rotate(ctx context.Context, e Entry, opts ...WriteOption) (*Entr
 // request count: GET + PUT). A disabled secret's value cannot be read, so for
 // one the store PATCHes with explicit nulls and fails with ErrInvalid if Key
 // Vault kept the field.
-func (s *Store) UpdateMetadata(ctx context.Context, e Entry) (*Entry, error) {
+//
+// With [AlreadyVerified] and the entry that check found, an update that clears
+// nothing is the PATCH alone, compared against what was found.
+func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption) (*Entry, error) {
 	const op = "update"
 	t, err := prepare(op, &e, false)
 	if err != nil {
 		return nil, err
 	}
-	cur, hasValue, err := s.latest(ctx, t, op)
-	if err != nil {
+	var cur Entry
+	var hasValue bool
+	if v := writeOptionsOf(opts).verified; v != nil && v.Found != nil && len(clearedFields(*v.Found, e)) == 0 {
+		cur = *v.Found
+	} else if cur, hasValue, err = s.latest(ctx, t, op); err != nil {
 		return nil, err
 	}
 	if e.Owner == "" {

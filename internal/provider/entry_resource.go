@@ -64,6 +64,10 @@ type entryResourceModel interface {
 	// writesValue reports whether applying the model over prior writes a new version (a new
 	// value) rather than only changing metadata.
 	writesValue(prior entryResourceModel) bool
+	// rewritesVersion reports whether applying the model over prior, with no new value, still
+	// writes a new version: Key Vault's PATCH cannot clear a content type or a date, so the
+	// store writes the current value again without it (bifrost.Store.UpdateMetadata).
+	rewritesVersion(prior entryResourceModel) bool
 	// checkPlan adds the kind's plan-time checks that need the resolved scope.
 	checkPlan(scope bifrost.Scope, diags *diag.Diagnostics)
 	// validateConfig checks, at plan time, what needs more than one attribute of the
@@ -187,8 +191,9 @@ func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, crea
 			pm.KeyVaultSecretName = types.StringValue(bifrost.KeyVaultName(scope, r.kind, name.ValueString()))
 		}
 	}
-	if !creating && !p.writesValue(prior) && !prior.shared().Version.IsNull() {
-		// A metadata PATCH keeps the version (and its creation time); only a new value makes one.
+	if !creating && !p.writesValue(prior) && !p.rewritesVersion(prior) && !prior.shared().Version.IsNull() {
+		// A metadata PATCH keeps the version (and its creation time); a new value makes one,
+		// and so does clearing what a PATCH cannot clear.
 		pm.Version, pm.CreatedAt = prior.shared().Version, prior.shared().CreatedAt
 	}
 }
@@ -312,14 +317,21 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 			return
 		}
 		ctx = maskValue(ctx, entry.Value)
-		verified := private.alreadyVerified(s.shared().Version.ValueString(), time.Now())
+		verified := private.alreadyVerified(s.shared().Version.ValueString(), nil, time.Now())
 		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
 			"ownership_checked_by_refresh": len(verified) > 0})
 		updated, err = store.Rotate(ctx, entry, verified...)
 	} else {
-		// A metadata update keeps its GET: it also gives the dates and content type to clear.
-		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
-		updated, err = store.UpdateMetadata(ctx, entry)
+		// The refreshed state is what the refresh found: against it, a PATCH that clears no date
+		// or content type needs no GET of its own.
+		found, ok := r.entryFrom(s, types.StringNull(), private.Owner, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		verified := private.alreadyVerified(s.shared().Version.ValueString(), &found, time.Now())
+		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
+			"ownership_checked_by_refresh": len(verified) > 0})
+		updated, err = store.UpdateMetadata(ctx, entry, verified...)
 	}
 	r.client.forgetListings()
 	if err != nil {
@@ -335,7 +347,7 @@ func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteReq
 	if !ok {
 		return
 	}
-	verified := e.private.alreadyVerified(e.model.shared().Version.ValueString(), time.Now())
+	verified := e.private.alreadyVerified(e.model.shared().Version.ValueString(), nil, time.Now())
 	tflog.Debug(ctx, "deleting entry", map[string]any{"kind": string(r.kind), "key_vault_secret_name": e.ref.KeyVaultName,
 		"ownership_checked_by_refresh": len(verified) > 0})
 	err := e.store.Delete(ctx, e.ref, verified...)

@@ -56,13 +56,14 @@ const verifiedReadLifetime = 5 * time.Minute
 
 // alreadyVerified is the store option that lets a write skip its ownership GET, when the
 // last refresh checked ownership of the version the state holds (stateVersion) less than
-// verifiedReadLifetime before now; otherwise none.
-func (d privateData) alreadyVerified(stateVersion string, now time.Time) []bifrost.WriteOption {
+// verifiedReadLifetime before now; otherwise none. found, for a metadata update, is the entry
+// as the state holds it, which is what that refresh found.
+func (d privateData) alreadyVerified(stateVersion string, found *bifrost.Entry, now time.Time) []bifrost.WriteOption {
 	v := d.Verified
 	if v.Version == "" || v.Version != stateVersion || now.Sub(v.At) > verifiedReadLifetime || v.At.After(now) {
 		return nil
 	}
-	return []bifrost.WriteOption{bifrost.AlreadyVerified(bifrost.Verified{Version: v.Version, UpdatedAt: v.UpdatedAt})}
+	return []bifrost.WriteOption{bifrost.AlreadyVerified(bifrost.Verified{Version: v.Version, UpdatedAt: v.UpdatedAt, Found: found})}
 }
 
 // Private state keys, one per field so that each can be read and written alone.

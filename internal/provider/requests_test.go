@@ -44,21 +44,24 @@ func (m *requestMeter) requests() map[string]int {
 }
 
 // requestsConfig is one secret with value and description.
-func requestsConfig(v *accVault, value, description string) string {
+func requestsConfig(v *accVault, value, description string, lines ...string) string {
 	return v.config(fmt.Sprintf(`
 resource "bifrost_secret" "api" {
   organization_id = %q
   name            = "api-key"
   value           = %q
   description     = %q
+  %s
 }
-`, testOrg, value, description))
+`, testOrg, value, description, strings.Join(lines, "\n  ")))
 }
 
 // Requests of the apply after a plan: a refresh that checked ownership lets the update and the
 // destroy that follow skip the GET they otherwise make before writing, so each is one request;
-// with -refresh=false nothing checked, and the GET stays. Each case runs `plan -out` (with or
-// without refresh), then counts the requests of `apply` of that plan alone.
+// with -refresh=false nothing checked, and the GET stays. Clearing a content type (or a date)
+// still reads the value, to write it again without it. Each case runs `plan -out` (with or
+// without refresh), then counts the requests of `apply` of that plan alone, and then a plan
+// must find Key Vault as configured.
 func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 	v := newAccVault(t)
 	w := newCLIWorkdir(t, requestsConfig(v, "requests-test-v1-3c3c", "one"))
@@ -79,9 +82,14 @@ func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 			map[string]int{emulator.OpSetSecret: 1}},
 		{"new value with -refresh=false", requestsConfig(v, "requests-test-v3-3c3c", "one"), []string{"-refresh=false"},
 			map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1}},
-		// A metadata update keeps its GET: it gives the dates and content type a PATCH must clear.
 		{"description after a refreshing plan", requestsConfig(v, "requests-test-v3-3c3c", "two"), nil,
+			map[string]int{emulator.OpUpdateSecret: 1}},
+		{"description with -refresh=false", requestsConfig(v, "requests-test-v3-3c3c", "three"), []string{"-refresh=false"},
 			map[string]int{emulator.OpGetSecret: 1, emulator.OpUpdateSecret: 1}},
+		{"content type after a refreshing plan", requestsConfig(v, "requests-test-v3-3c3c", "three", `content_type = "text/plain"`), nil,
+			map[string]int{emulator.OpUpdateSecret: 1}},
+		{"content type cleared after a refreshing plan", requestsConfig(v, "requests-test-v3-3c3c", "three"), nil,
+			map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1}},
 		{"destroy after a refreshing plan", "", []string{"-destroy"},
 			map[string]int{emulator.OpDeleteSecret: 1}},
 	}
@@ -101,6 +109,12 @@ func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 		}
 		if got := meter.requests(); !maps.Equal(got, c.want) {
 			t.Errorf("%s: the apply made requests %v, want %v", c.name, got, c.want)
+		}
+		if c.config == "" {
+			continue // the destroy: its configuration still declares the secret
+		}
+		if code, out := w.planExitCode(ctx); code != 0 {
+			t.Errorf("%s: the plan after the apply exited %d, want 0 (Key Vault as configured)\n%s", c.name, code, out)
 		}
 	}
 	if got := w.stateList(ctx); len(got) != 0 {
