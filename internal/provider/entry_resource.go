@@ -322,13 +322,17 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 			"ownership_checked_by_refresh": len(verified) > 0})
 		updated, err = store.Rotate(ctx, entry, verified...)
 	} else {
-		// The refreshed state is what the refresh found: against it, a PATCH that clears no date
-		// or content type needs no GET of its own.
-		found, ok := r.entryFrom(s, types.StringNull(), private.Owner, &resp.Diagnostics)
-		if !ok {
-			return
+		// The refreshed state is what the refresh found: against its metadata, a PATCH that
+		// clears no date or content type needs no GET of its own. Not for the first apply of an
+		// adopted secret, whose GET checks it is still the secret that was adopted.
+		var verified []bifrost.WriteOption
+		if name := s.entryName(); !name.IsNull() && name.ValueString() != "" {
+			var found bifrost.Entry
+			if s.toEntry(&found, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+			verified = private.alreadyVerified(s.shared().Version.ValueString(), &found, time.Now())
 		}
-		verified := private.alreadyVerified(s.shared().Version.ValueString(), &found, time.Now())
 		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
 			"ownership_checked_by_refresh": len(verified) > 0})
 		updated, err = store.UpdateMetadata(ctx, entry, verified...)
