@@ -36,8 +36,6 @@ func main() {
 		}
 	}
 
-	protocolserver.SetDefaultGCPercent()
-
 	// protocolserver.New instead of providerserver.Serve: the framework's server retains every
 	// RPC's context until StopProvider, which grows the process by ~14 KB per RPC; see the
 	// protocolserver package comment.

@@ -45,7 +45,6 @@ func Profile(ctx context.Context, opts Options, n int, op, cpuFile string) error
 	if err := protocolserver.SetDefaultLogLevels(providerAddress); err != nil {
 		return err
 	}
-	protocolserver.SetDefaultGCPercent()
 	serveCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	reattach, err := serveInProcess(serveCtx)

@@ -33,7 +33,6 @@ func main() {
 	if err := protocolserver.SetDefaultLogLevels(address); err != nil {
 		log.Fatal(err.Error())
 	}
-	protocolserver.SetDefaultGCPercent()
 	factory := protocolserver.New(func() provider.Provider { return nullProvider{} })
 	serve := func() tfprotov6.ProviderServer {
 		s, err := factory()
