@@ -98,25 +98,10 @@ func newRPCBench(b *testing.B) *rpcBench {
 // PlanResourceChange.
 func BenchmarkRPCPlan(b *testing.B) {
 	r := newRPCBench(b)
-	ctx := context.Background()
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	for b.Loop() {
-		validated, err := r.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "bifrost_secret", Config: r.config})
-		rpcCheck(b, "ValidateResourceConfig", err, validated.Diagnostics)
-		upgraded, err := r.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
-			TypeName: "bifrost_secret", Version: 0, RawState: &tfprotov6.RawState{JSON: r.rawState},
-		})
-		rpcCheck(b, "UpgradeResourceState", err, upgraded.Diagnostics)
-		read, err := r.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "bifrost_secret", CurrentState: upgraded.UpgradedState, Private: r.private})
-		rpcCheck(b, "ReadResource", err, read.Diagnostics)
-		planned, err := r.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-			TypeName: "bifrost_secret", PriorState: read.NewState, ProposedNewState: read.NewState, Config: r.config, PriorPrivate: read.Private,
-		})
-		rpcCheck(b, "PlanResourceChange", err, planned.Diagnostics)
-		if planned.RequiresReplace != nil {
-			b.Fatalf("an unchanged secret plans a replacement of %v", planned.RequiresReplace)
-		}
+		r.planOnce(b, r.server, true)
 	}
 }
 
@@ -124,20 +109,35 @@ func BenchmarkRPCPlan(b *testing.B) {
 // Key Vault request, only the plugin protocol and the provider's planning.
 func BenchmarkRPCPlanNoRefresh(b *testing.B) {
 	r := newRPCBench(b)
-	ctx := context.Background()
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	for b.Loop() {
-		validated, err := r.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "bifrost_secret", Config: r.config})
-		rpcCheck(b, "ValidateResourceConfig", err, validated.Diagnostics)
-		upgraded, err := r.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
-			TypeName: "bifrost_secret", Version: 0, RawState: &tfprotov6.RawState{JSON: r.rawState},
-		})
-		rpcCheck(b, "UpgradeResourceState", err, upgraded.Diagnostics)
-		planned, err := r.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-			TypeName: "bifrost_secret", PriorState: upgraded.UpgradedState, ProposedNewState: upgraded.UpgradedState, Config: r.config, PriorPrivate: r.private,
-		})
-		rpcCheck(b, "PlanResourceChange", err, planned.Diagnostics)
+		r.planOnce(b, r.server, false)
+	}
+}
+
+// planOnce makes the RPCs of one plan of the unchanged secret on server: validate, upgrade the
+// stored state, read it (when refreshing) and plan.
+func (r *rpcBench) planOnce(b *testing.B, server tfprotov6.ProviderServer, refresh bool) {
+	ctx := b.Context()
+	validated, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "bifrost_secret", Config: r.config})
+	rpcCheck(b, "ValidateResourceConfig", err, validated.Diagnostics)
+	upgraded, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: "bifrost_secret", Version: 0, RawState: &tfprotov6.RawState{JSON: r.rawState},
+	})
+	rpcCheck(b, "UpgradeResourceState", err, upgraded.Diagnostics)
+	prior, private := upgraded.UpgradedState, r.private
+	if refresh {
+		read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "bifrost_secret", CurrentState: prior, Private: private})
+		rpcCheck(b, "ReadResource", err, read.Diagnostics)
+		prior, private = read.NewState, read.Private
+	}
+	planned, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "bifrost_secret", PriorState: prior, ProposedNewState: prior, Config: r.config, PriorPrivate: private,
+	})
+	rpcCheck(b, "PlanResourceChange", err, planned.Diagnostics)
+	if planned.RequiresReplace != nil {
+		b.Fatalf("an unchanged secret plans a replacement of %v", planned.RequiresReplace)
 	}
 }
 
@@ -250,18 +250,7 @@ func BenchmarkRPCPlanSchemaTwin(b *testing.B) {
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	for b.Loop() {
-		validated, err := twin.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "bifrost_secret", Config: r.config})
-		rpcCheck(b, "ValidateResourceConfig", err, validated.Diagnostics)
-		upgraded, err := twin.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
-			TypeName: "bifrost_secret", Version: 0, RawState: &tfprotov6.RawState{JSON: r.rawState},
-		})
-		rpcCheck(b, "UpgradeResourceState", err, upgraded.Diagnostics)
-		read, err := twin.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "bifrost_secret", CurrentState: upgraded.UpgradedState, Private: r.private})
-		rpcCheck(b, "ReadResource", err, read.Diagnostics)
-		planned, err := twin.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-			TypeName: "bifrost_secret", PriorState: read.NewState, ProposedNewState: read.NewState, Config: r.config, PriorPrivate: read.Private,
-		})
-		rpcCheck(b, "PlanResourceChange", err, planned.Diagnostics)
+		r.planOnce(b, twin, true)
 	}
 }
 
