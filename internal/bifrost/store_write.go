@@ -243,6 +243,11 @@ func (s *Store) requireReferencedSecret(ctx context.Context, t target, e Entry, 
 }
 
 // clearedFields lists the optional fields cur has and e no longer sets.
+// RewritesVersion reports whether UpdateMetadata from cur to e writes a new version rather
+// than PATCHing the latest one: it clears a not-before or expiry date or the content type of
+// a secret whose value can be read (see UpdateMetadata).
+func RewritesVersion(cur, e Entry) bool { return len(clearedFields(cur, e)) > 0 }
+
 func clearedFields(cur, e Entry) []string {
 	var fields []string
 	if cur.NotBefore != nil && e.NotBefore == nil {

@@ -64,10 +64,6 @@ type entryResourceModel interface {
 	// writesValue reports whether applying the model over prior writes a new version (a new
 	// value) rather than only changing metadata.
 	writesValue(prior entryResourceModel) bool
-	// rewritesVersion reports whether applying the model over prior, with no new value, still
-	// writes a new version: Key Vault's PATCH cannot clear a content type or a date, so the
-	// store writes the current value again without it (bifrost.Store.UpdateMetadata).
-	rewritesVersion(prior entryResourceModel) bool
 	// checkPlan adds the kind's plan-time checks that need the resolved scope.
 	checkPlan(scope bifrost.Scope, diags *diag.Diagnostics)
 	// validateConfig checks, at plan time, what needs more than one attribute of the
@@ -191,7 +187,7 @@ func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, crea
 			pm.KeyVaultSecretName = types.StringValue(bifrost.KeyVaultName(scope, r.kind, name.ValueString()))
 		}
 	}
-	if !creating && !p.writesValue(prior) && !p.rewritesVersion(prior) && !prior.shared().Version.IsNull() {
+	if !creating && !p.writesValue(prior) && !rewritesVersion(p, prior) && !prior.shared().Version.IsNull() {
 		// A metadata PATCH keeps the version (and its creation time); a new value makes one,
 		// and so does clearing what a PATCH cannot clear.
 		pm.Version, pm.CreatedAt = prior.shared().Version, prior.shared().CreatedAt
@@ -471,6 +467,17 @@ func (r *entryResource[M, P]) setIdentity(ctx context.Context, identity *tfsdk.R
 // kind, the https URL of a Key Vault secret in this provider's vault adopts it.
 func (r *entryResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importEntry(ctx, r.client, r.entryKind, req, resp)
+}
+
+// rewritesVersion reports whether the store writes a new version to apply plan's metadata over
+// prior's (bifrost.RewritesVersion); a value unknown until apply counts as cleared, so the plan
+// then leaves the version unknown. Parse errors were reported by validation already.
+func rewritesVersion(plan, prior entryResourceModel) bool {
+	var next, cur bifrost.Entry
+	var ignored diag.Diagnostics
+	plan.toEntry(&next, &ignored)
+	prior.toEntry(&cur, &ignored)
+	return bifrost.RewritesVersion(cur, next)
 }
 
 // setComputed copies what Key Vault decided (names, version, times) into the model.

@@ -93,7 +93,8 @@ func getModel(ctx context.Context, raw tftypes.Value, schemaType attr.Type, targ
 	}
 	var values map[string]tftypes.Value
 	if err := raw.As(&values); err != nil || values == nil {
-		return modelError("read", fmt.Errorf("want a known object, got %s", raw))
+		// The type and state only: the value itself may hold a secret.
+		return modelError("read", fmt.Errorf("want a known object of type %s, got a null or unknown one", raw.Type()))
 	}
 	if len(values) != len(fields) {
 		return modelError("read", fmt.Errorf("%s has %d fields, the schema %d attributes", dst.Type(), len(fields), len(values)))

@@ -171,9 +171,6 @@ func (m *configResourceModel) writesValue(prior entryResourceModel) bool {
 	return m.valueChanged(&p.entryModel) || !m.SecretID.Equal(p.SecretID) || !m.Type.Equal(p.Type)
 }
 
-// rewritesVersion: a config has no content type or dates to clear.
-func (m *configResourceModel) rewritesVersion(entryResourceModel) bool { return false }
-
 // copySource: a config's value is never copied from another Key Vault secret.
 func (m *configResourceModel) copySource() *types.String { return nil }
 

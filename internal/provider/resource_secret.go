@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -178,16 +177,6 @@ func (m *secretResourceModel) writesValue(prior entryResourceModel) bool {
 		return true // never happens: the core compares two models of one resource
 	}
 	return m.valueChanged(prior.shared()) || !m.CopyFrom.Equal(p.CopyFrom)
-}
-
-// rewritesVersion: removing the content type, not_before or expires_at.
-func (m *secretResourceModel) rewritesVersion(prior entryResourceModel) bool {
-	p, ok := prior.(*secretResourceModel)
-	if !ok {
-		return true // never happens, as in writesValue
-	}
-	cleared := func(before, after attr.Value) bool { return !before.IsNull() && after.IsNull() }
-	return cleared(p.ContentType, m.ContentType) || cleared(p.NotBefore, m.NotBefore) || cleared(p.ExpiresAt, m.ExpiresAt)
 }
 
 func (m *secretResourceModel) checkPlan(bifrost.Scope, *diag.Diagnostics) {}
