@@ -152,6 +152,10 @@ func TestDeleteGetDeletedPurge(t *testing.T) {
 		t.Errorf("deletedDate %v scheduledPurgeDate %v", del.DeletedDate, del.ScheduledPurgeDate)
 	}
 
+	// Deletion is asynchronous: not yet a deleted secret.
+	_, err = c.GetDeletedSecret(ctx(t), "to-delete", nil)
+	responseError(t, err, http.StatusNotFound, "SecretNotFound")
+	waitDeleted(t, c, "to-delete")
 	_, err = c.GetSecret(ctx(t), "to-delete", "", nil)
 	responseError(t, err, http.StatusNotFound, "SecretNotFound")
 	_, err = c.DeleteSecret(ctx(t), "to-delete", nil)
@@ -173,8 +177,13 @@ func TestDeleteGetDeletedPurge(t *testing.T) {
 	_, err = c.PurgeDeletedSecret(ctx(t), "to-delete", nil)
 	responseError(t, err, http.StatusNotFound, "SecretNotFound")
 
-	// The name is free again.
-	set(t, c, "to-delete", "again", nil)
+	// The purge is asynchronous too: the name is not free at once, then it is.
+	_, err = c.SetSecret(ctx(t), "to-delete", azsecrets.SetSecretParameters{Value: ptr("again")}, nil)
+	wantInner(t, err, http.StatusConflict, "Conflict", "ObjectIsBeingDeleted")
+	eventually(t, 3*time.Second, func() error {
+		_, err := c.SetSecret(ctx(t), "to-delete", azsecrets.SetSecretParameters{Value: ptr("again")}, nil)
+		return err
+	})
 }
 
 func TestRecoverDeletedSecret(t *testing.T) {
@@ -185,6 +194,7 @@ func TestRecoverDeletedSecret(t *testing.T) {
 	if _, err := c.DeleteSecret(ctx(t), "comeback", nil); err != nil {
 		t.Fatal(err)
 	}
+	waitDeleted(t, c, "comeback")
 	rec, err := c.RecoverDeletedSecret(ctx(t), "comeback", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +202,10 @@ func TestRecoverDeletedSecret(t *testing.T) {
 	if rec.Value != nil || *rec.ID != *v.ID {
 		t.Errorf("recover response: value %v id %s", rec.Value, *rec.ID)
 	}
+	// Recovery is asynchronous: 404 until it completes.
+	_, err = c.GetSecret(ctx(t), "comeback", "", nil)
+	responseError(t, err, http.StatusNotFound, "SecretNotFound")
+	waitRecovered(t, c, "comeback")
 	got, err := c.GetSecret(ctx(t), "comeback", "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -308,6 +322,9 @@ func TestListDeletedSecrets(t *testing.T) {
 			}
 		}
 	}
+	for i := 0; i < 30; i += 2 {
+		waitDeleted(t, c, fmt.Sprintf("del-%02d", i))
+	}
 	seen := map[string]bool{}
 	pager := c.NewListDeletedSecretPropertiesPager(nil)
 	for pager.More() {
@@ -347,21 +364,27 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal("empty backup")
 	}
 	_, err = c.RestoreSecret(ctx(t), azsecrets.RestoreSecretParameters{SecretBackup: b.Value}, nil)
-	responseError(t, err, http.StatusConflict, "Conflict")
+	wantInner(t, err, http.StatusConflict, "Conflict", "")
 
 	if _, err := c.DeleteSecret(ctx(t), "backed-up", nil); err != nil {
 		t.Fatal(err)
 	}
+	waitDeleted(t, c, "backed-up")
 	_, err = c.RestoreSecret(ctx(t), azsecrets.RestoreSecretParameters{SecretBackup: b.Value}, nil)
 	wantInner(t, err, http.StatusConflict, "Conflict", "ObjectIsDeletedButRecoverable")
 	if _, err := c.PurgeDeletedSecret(ctx(t), "backed-up", nil); err != nil {
 		t.Fatal(err)
 	}
+	// While the purge runs, the name is not free: 409 Conflict, no inner error.
+	_, err = c.RestoreSecret(ctx(t), azsecrets.RestoreSecretParameters{SecretBackup: b.Value}, nil)
+	wantInner(t, err, http.StatusConflict, "Conflict", "")
 
-	r, err := c.RestoreSecret(ctx(t), azsecrets.RestoreSecretParameters{SecretBackup: b.Value}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var r azsecrets.RestoreSecretResponse
+	eventually(t, 3*time.Second, func() error {
+		var err error
+		r, err = c.RestoreSecret(ctx(t), azsecrets.RestoreSecretParameters{SecretBackup: b.Value}, nil)
+		return err
+	})
 	if r.Value != nil || *r.ID != *v2.ID {
 		t.Errorf("restore response id %s (want %s), value %v", *r.ID, *v2.ID, r.Value)
 	}
@@ -400,6 +423,7 @@ func TestNamesAreCaseInsensitive(t *testing.T) {
 	if _, err := c.DeleteSecret(ctx(t), "mixedcase-NAME", nil); err != nil {
 		t.Fatal(err)
 	}
+	waitDeleted(t, c, "MIXEDCASE-name")
 	_, err = c.SetSecret(ctx(t), "mixedcase-name", azsecrets.SetSecretParameters{Value: ptr("x")}, nil)
 	wantInner(t, err, http.StatusConflict, "Conflict", "ObjectIsDeletedButRecoverable")
 }
@@ -412,7 +436,12 @@ func TestSetOnSoftDeletedName(t *testing.T) {
 	if _, err := c.DeleteSecret(ctx(t), "soft", nil); err != nil {
 		t.Fatal(err)
 	}
+	// While the deletion runs, the name cannot be re-created; after, it is
+	// soft-deleted and can only be recovered or purged.
 	_, err := c.SetSecret(ctx(t), "soft", azsecrets.SetSecretParameters{Value: ptr("new")}, nil)
+	wantInner(t, err, http.StatusConflict, "Conflict", "ObjectIsBeingDeleted")
+	waitDeleted(t, c, "soft")
+	_, err = c.SetSecret(ctx(t), "soft", azsecrets.SetSecretParameters{Value: ptr("new")}, nil)
 	wantInner(t, err, http.StatusConflict, "Conflict", "ObjectIsDeletedButRecoverable")
 }
 
@@ -486,12 +515,13 @@ func TestPurgeProtection(t *testing.T) {
 	e := start(t, emulator.Options{PurgeProtection: true, RecoverableDays: 7})
 	c := newClient(t, e, emulator.OfficerName)
 	v := set(t, c, "protected", "v", nil)
-	if *v.Attributes.RecoveryLevel != "Recoverable" || *v.Attributes.RecoverableDays != 7 {
+	if *v.Attributes.RecoveryLevel != "CustomizedRecoverable" || *v.Attributes.RecoverableDays != 7 {
 		t.Errorf("recovery level %s days %d", *v.Attributes.RecoveryLevel, *v.Attributes.RecoverableDays)
 	}
 	if _, err := c.DeleteSecret(ctx(t), "protected", nil); err != nil {
 		t.Fatal(err)
 	}
+	waitDeleted(t, c, "protected")
 	_, err := c.PurgeDeletedSecret(ctx(t), "protected", nil)
 	responseError(t, err, http.StatusForbidden, "Forbidden")
 	if _, err := c.GetDeletedSecret(ctx(t), "protected", nil); err != nil {
@@ -611,6 +641,19 @@ func parallel(t *testing.T, n, width int, f func(i int) error) {
 	for err := range errs {
 		t.Fatal(err)
 	}
+}
+
+// waitDeleted waits, as a client must, until Key Vault has finished
+// deleting name (GET /deletedsecrets answers 404 until then).
+func waitDeleted(t *testing.T, c *azsecrets.Client, name string) {
+	t.Helper()
+	eventually(t, 5*time.Second, func() error { _, err := c.GetDeletedSecret(ctx(t), name, nil); return err })
+}
+
+// waitRecovered waits until a recovery has finished (GET answers 404 until then).
+func waitRecovered(t *testing.T, c *azsecrets.Client, name string) {
+	t.Helper()
+	eventually(t, 5*time.Second, func() error { _, err := c.GetSecret(ctx(t), name, "", nil); return err })
 }
 
 // eventually retries f until it succeeds or the time is up.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Key Vault's limits on secrets.
@@ -34,8 +35,10 @@ type route struct {
 }
 
 // serveSecrets runs one data-plane request: latency, then the injected
-// faults, then the bearer token (401 challenge), the role (403), and the
-// operation. Every request lands in the counts and the audit log.
+// faults, then the bearer token (401 challenge), the vault's rate limit
+// (429, counting authenticated requests that are not refused), the role
+// (403), and the operation. Every request lands in the counts and the audit
+// log.
 func (e *Emulator) serveSecrets(w http.ResponseWriter, r *http.Request, segs []string) {
 	rt := routeSecrets(r.Method, segs)
 	f := e.faults.Load()
@@ -57,15 +60,21 @@ func (e *Emulator) serveSecrets(w http.ResponseWriter, r *http.Request, segs []s
 		dropConnection(w)
 		return
 	case faultThrottle:
-		writeThrottled(rec, f)
+		writeThrottled(rec, f.RetryAfter)
 		return
 	case faultServerError:
 		writeServerError(rec)
 		return
 	}
-	switch {
-	case failure != "":
+	if failure != "" {
 		e.challenge(rec, r, failure)
+		return
+	}
+	if ok, retryAfter := e.limiter.Load().admit(time.Now()); !ok {
+		writeThrottled(rec, retryAfter)
+		return
+	}
+	switch {
 	case rt.err != nil:
 		rt.err.write(rec)
 	case r.URL.Query().Get("api-version") == "":
@@ -244,6 +253,14 @@ func (e *Emulator) getSecret(w http.ResponseWriter, r *http.Request, rt route) {
 		secretDisabled().write(w)
 		return
 	}
+	if out := r.URL.Query().Get("outContentType"); out != "" {
+		value, contentType, err := transform(vv.v, out)
+		if err != nil {
+			err.write(w)
+			return
+		}
+		vv.v.Value, vv.v.ContentType = value, contentType
+	}
 	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{value: true}))
 }
 
@@ -295,7 +312,7 @@ func (e *Emulator) getDeletedSecret(w http.ResponseWriter, r *http.Request, rt r
 }
 
 func (e *Emulator) purgeDeletedSecret(w http.ResponseWriter, _ *http.Request, rt route) {
-	if err := e.store.purge(rt.name, e.now()); err != nil {
+	if err := e.store.purge(rt.name, e.now(), e.faults.Load().PurgeDelay); err != nil {
 		err.write(w)
 		return
 	}
@@ -317,8 +334,8 @@ func (e *Emulator) backupSecret(w http.ResponseWriter, _ *http.Request, rt route
 		err.write(w)
 		return
 	}
-	data, merr := json.Marshal(blob)
-	if merr != nil {
+	data, serr := e.backupKey.seal(blob)
+	if serr != nil {
 		(&kvError{status: http.StatusInternalServerError, code: codeInternal, message: "backup failed"}).write(w)
 		return
 	}
@@ -331,12 +348,15 @@ func (e *Emulator) restoreSecret(w http.ResponseWriter, r *http.Request, _ route
 		err.write(w)
 		return
 	}
-	blob, err := decodeBackup(req.Value)
+	blob, err := e.backupKey.open(req.Value)
 	if err != nil {
 		err.write(w)
 		return
 	}
-	vv, err := e.store.restore(blob, e.now())
+	nameInUse := func() *kvError {
+		return restoreConflict(baseURL(r) + "/secrets/" + blob.Name + "/" + blob.Versions[len(blob.Versions)-1].ID)
+	}
+	vv, err := e.store.restore(blob, e.now(), nameInUse)
 	if err != nil {
 		err.write(w)
 		return
@@ -344,60 +364,17 @@ func (e *Emulator) restoreSecret(w http.ResponseWriter, r *http.Request, _ route
 	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
 }
 
-// decodeBackup parses and checks a backup blob (base64url without padding,
-// as azsecrets sends it; padded or standard base64 is tolerated).
-func decodeBackup(value string) (backupBlob, *kvError) {
-	corrupt := badParameter("The backup blob is corrupt or was not produced by this Key Vault.")
-	var data []byte
-	var err error
-	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.StdEncoding, base64.RawStdEncoding} {
-		if data, err = enc.DecodeString(value); err == nil {
-			break
-		}
-	}
-	if err != nil || len(data) == 0 {
-		return backupBlob{}, corrupt
-	}
-	var b backupBlob
-	if json.Unmarshal(data, &b) != nil || b.Format != backupFormat || !validName(b.Name) || len(b.Versions) == 0 {
-		return backupBlob{}, corrupt
-	}
-	seen := map[string]bool{}
-	for i, v := range b.Versions {
-		if !validVersionID(v.ID) || seen[v.ID] {
-			return backupBlob{}, corrupt
-		}
-		seen[v.ID] = true
-		b.Versions[i].Tags = maps.Clone(v.Tags)
-	}
-	return b, nil
-}
-
-func validVersionID(id string) bool {
-	if len(id) != 32 {
-		return false
-	}
-	for _, c := range []byte(id) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // pageRequest is the paging part of a list request.
 type pageRequest struct {
 	max      int
 	maxGiven bool
-	after    string // lists by name: the last key of the previous page
-	offset   int    // versions: how many were on the previous pages
+	after    string // the last key (lists by name) or version id (versions) of the previous page
 }
 
 // skipToken is the continuation carried in nextLink's $skiptoken, opaque to
 // clients like the service's own.
 type skipToken struct {
-	After  string `json:"k,omitempty"`
-	Offset int    `json:"o,omitempty"`
+	After string `json:"k,omitempty"`
 }
 
 func parsePage(r *http.Request) (pageRequest, *kvError) {
@@ -413,10 +390,10 @@ func parsePage(r *http.Request) (pageRequest, *kvError) {
 	if s := q.Get("$skiptoken"); s != "" {
 		var t skipToken
 		data, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || json.Unmarshal(data, &t) != nil || t.Offset < 0 {
+		if err != nil || json.Unmarshal(data, &t) != nil {
 			return p, badParameter("The $skiptoken is invalid.")
 		}
-		p.after, p.offset = t.After, t.Offset
+		p.after = t.After
 	}
 	return p, nil
 }
@@ -464,7 +441,7 @@ func (e *Emulator) listVersions(w http.ResponseWriter, r *http.Request, rt route
 		err.write(w)
 		return
 	}
-	views, more, err := e.store.listVersions(rt.name, p.offset, p.max, e.now())
+	views, more, err := e.store.listVersions(rt.name, p.after, p.max, e.now())
 	if err != nil {
 		err.write(w)
 		return
@@ -474,7 +451,7 @@ func (e *Emulator) listVersions(w http.ResponseWriter, r *http.Request, rt route
 		page.Value = append(page.Value, e.bundle(r, vv, bundleOptions{}))
 	}
 	if more {
-		page.NextLink = e.nextLink(r, "/secrets/"+rt.name+"/versions", p, skipToken{Offset: p.offset + len(views)})
+		page.NextLink = e.nextLink(r, "/secrets/"+rt.name+"/versions", p, skipToken{After: views[len(views)-1].v.ID})
 	}
 	writeJSON(w, http.StatusOK, page)
 }

@@ -54,24 +54,42 @@ func TestManagementEndpoints(t *testing.T) {
 		t.Errorf("DELETE counts: %d %v", resp.StatusCode, e.RequestCounts())
 	}
 
-	resp, body = raw(t, e, http.MethodPut, m+"faults", "", []byte(`{"latency_ms":5,"throttle_share":0.25,"retry_after_seconds":2,"delete_delay_ms":1500}`))
+	// The defaults are Key Vault's behaviour, resolved.
+	defaults := emulator.Faults{DeleteDelay: emulator.DefaultDeleteDelay, RecoverDelay: emulator.DefaultRecoverDelay, PurgeDelay: emulator.DefaultPurgeDelay,
+		RateLimit: emulator.DefaultRateLimit, RateWindow: emulator.DefaultRateWindow}
+	if e.Faults() != defaults {
+		t.Errorf("default faults %+v, want %+v", e.Faults(), defaults)
+	}
+	resp, body = raw(t, e, http.MethodGet, m+"faults", "", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"delete_delay_ms":200`) || !strings.Contains(string(body), `"purge_delay_ms":200`) ||
+		!strings.Contains(string(body), `"rate_limit":4000`) || !strings.Contains(string(body), `"rate_window_ms":10000`) {
+		t.Errorf("GET default faults: %d %s", resp.StatusCode, body)
+	}
+
+	resp, body = raw(t, e, http.MethodPut, m+"faults", "", []byte(`{"latency_ms":5,"throttle_share":0.25,"retry_after_seconds":2,"delete_delay_ms":1500,"purge_delay_ms":0,"rate_limit":50}`))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("PUT faults: %d %s", resp.StatusCode, body)
 	}
-	want := emulator.Faults{Latency: 5 * time.Millisecond, ThrottleShare: 0.25, RetryAfter: 2 * time.Second, DeleteDelay: 1500 * time.Millisecond}
+	want := defaults
+	want.Latency, want.ThrottleShare, want.RetryAfter, want.DeleteDelay = 5*time.Millisecond, 0.25, 2*time.Second, 1500*time.Millisecond
+	want.PurgeDelay, want.RateLimit = emulator.NoDelay, 50 // 0 ms: instant
 	if e.Faults() != want {
 		t.Errorf("faults %+v, want %+v", e.Faults(), want)
 	}
 	// PUT merges: absent fields are kept.
-	raw(t, e, http.MethodPut, m+"faults", "", []byte(`{"drop_share":0.5}`))
-	want.DropShare = 0.5
+	raw(t, e, http.MethodPut, m+"faults", "", []byte(`{"drop_share":0.5,"rate_limit":0}`))
+	want.DropShare, want.RateLimit = 0.5, emulator.NoRateLimit
 	resp, body = raw(t, e, http.MethodGet, m+"faults", "", nil)
 	var got map[string]float64
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &got) != nil || e.Faults() != want ||
-		got["latency_ms"] != 5 || got["drop_share"] != 0.5 || got["delete_delay_ms"] != 1500 || got["retry_after_seconds"] != 2 {
+		got["latency_ms"] != 5 || got["drop_share"] != 0.5 || got["delete_delay_ms"] != 1500 || got["retry_after_seconds"] != 2 ||
+		got["purge_delay_ms"] != 0 || got["rate_limit"] != 0 || got["recover_delay_ms"] != 200 {
 		t.Errorf("GET faults %s, faults %+v", body, e.Faults())
 	}
 	e.SetFaults(emulator.Faults{})
+	if e.Faults() != defaults {
+		t.Errorf("SetFaults of the zero value: %+v, want the defaults", e.Faults())
+	}
 
 	if resp, body := raw(t, e, http.MethodPut, m+"clock", "", []byte(`{"offset_seconds":3600}`)); resp.StatusCode != http.StatusOK || e.ClockOffset() != time.Hour {
 		t.Errorf("PUT clock: %d %s", resp.StatusCode, body)

@@ -12,7 +12,8 @@ import (
 )
 
 // dataFile is the JSON layout of Options.DataFile. Secrets in a transition
-// are stored in the state the transition leads to.
+// are stored in the state the transition leads to (a name being purged is
+// not stored).
 type dataFile struct {
 	Format  string         `json:"format"`
 	Secrets []storedSecret `json:"secrets"`
@@ -37,6 +38,9 @@ func (st *store) snapshot() ([]byte, error) {
 	df := dataFile{Format: dataFormat, Secrets: make([]storedSecret, 0, len(st.secrets))}
 	for _, key := range st.keys() {
 		s := st.secrets[key]
+		if s.state == statePurging {
+			continue
+		}
 		ss := storedSecret{Name: s.name, Versions: make([]secretVersion, 0, len(s.versions))}
 		if s.state == stateDeleting || s.state == stateDeleted {
 			ss.Deleted, ss.DeletedDate, ss.ScheduledPurgeDate = true, s.deletedDate, s.purgeDate

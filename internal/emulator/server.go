@@ -19,17 +19,19 @@ import (
 )
 
 // Options configure an emulator. The zero value is a working emulator on a
-// free loopback port with the default tenant and principals.
+// free loopback port with the default tenant and principals, behaving as a
+// Key Vault with the default 90-day retention and no purge protection.
 type Options struct {
 	Addr            string      // listen address; default "127.0.0.1:0"
 	TenantID        string      // default DefaultTenantID
 	Principals      []Principal // default: DefaultPrincipals()
 	CACertFile      string      // where the CA cert PEM is; with CAKeyFile: reused when both files exist, else generated and written there
 	CAKeyFile       string      // empty CACertFile: a fresh CA in a temp dir (CACertFile() tells where); empty with CACertFile set: CACertFile + ".key"
+	BackupKeyFile   string      // the key backups are encrypted with, reused or created; default: the CA key file + ".backup-key"
 	DataFile        string      // optional persistence (JSON); loaded at start, written on Close and after changes
-	PurgeProtection bool        // purge answers 403
-	RecoverableDays int         // default 90
-	Faults          Faults
+	PurgeProtection bool        // purge answers 403; recoveryLevel loses "+Purgeable"
+	RecoverableDays int         // soft-delete retention, MinRecoverableDays..MaxRecoverableDays; default DefaultRecoverableDays (90)
+	Faults          Faults      // failures to inject, and the timings of deletes, recovers, purges and the rate limit (zero: Key Vault's)
 	// Issuers are OIDC issuers the emulator plays under /_issuers/{name}/
 	// (CI token endpoints, keys for file-based tokens); default none.
 	Issuers []Issuer
@@ -47,10 +49,13 @@ type Emulator struct {
 	ca         *certAuthority
 	issuerKey  *tokenIssuer
 	store      *store
+	backupKey  *backupKey
 	persist    *persister // nil without DataFile
 	stats      *stats
+	faultsMu   sync.Mutex // serializes SetFaults, which replaces faults and limiter together
 	faults     atomic.Pointer[Faults]
-	clock      atomic.Int64 // offset from the real clock, in nanoseconds
+	limiter    atomic.Pointer[rateLimiter] // nil: no rate limit
+	clock      atomic.Int64                // offset from the real clock, in nanoseconds
 
 	baseURL    string // "https://host:port/"
 	srv        *http.Server
@@ -71,8 +76,11 @@ func Start(opts Options) (*Emulator, error) {
 	if strings.ContainsAny(opts.TenantID, "/?#% ") {
 		return nil, fmt.Errorf("emulator: invalid tenant id %q", opts.TenantID)
 	}
-	if opts.RecoverableDays <= 0 {
-		opts.RecoverableDays = 90
+	if opts.RecoverableDays == 0 {
+		opts.RecoverableDays = DefaultRecoverableDays
+	}
+	if opts.RecoverableDays < MinRecoverableDays || opts.RecoverableDays > MaxRecoverableDays {
+		return nil, fmt.Errorf("emulator: RecoverableDays %d: Key Vault keeps deleted secrets %d to %d days", opts.RecoverableDays, MinRecoverableDays, MaxRecoverableDays)
 	}
 	principals, err := newPrincipalSet(opts.Principals)
 	if err != nil {
@@ -106,6 +114,14 @@ func Start(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	if e.ca, err = loadOrCreateCA(opts.CACertFile, opts.CAKeyFile); err != nil {
+		return nil, err
+	}
+	backupKeyFile := opts.BackupKeyFile
+	if backupKeyFile == "" {
+		backupKeyFile = defaultBackupKeyFile(e.ca.keyFile)
+	}
+	if e.backupKey, err = loadOrCreateBackupKey(backupKeyFile); err != nil {
+		_ = e.ca.close()
 		return nil, err
 	}
 	if err := e.listen(); err != nil {
@@ -223,16 +239,22 @@ func (e *Emulator) CertPool() *x509.CertPool { return e.ca.pool.Clone() }
 // ManagementURL is the base of the management endpoints, VaultURL + "_emulator".
 func (e *Emulator) ManagementURL() string { return e.baseURL + managementSegment }
 
-// SetFaults replaces the injected faults; requests already waiting keep the
-// latency they drew.
+// SetFaults replaces the injected faults and timings (zero timings take
+// their defaults, see [Faults]); requests already waiting keep the latency
+// they drew, and transitions already under way keep their end. A change of
+// the rate limit or its window starts a fresh count.
 func (e *Emulator) SetFaults(f Faults) {
-	f.ThrottleShare = min(max(f.ThrottleShare, 0), 1)
-	f.ServerErrorShare = min(max(f.ServerErrorShare, 0), 1)
-	f.DropShare = min(max(f.DropShare, 0), 1)
+	f = f.withDefaults()
+	e.faultsMu.Lock()
+	defer e.faultsMu.Unlock()
+	if l := e.limiter.Load(); e.faults.Load() == nil || !l.sameAs(f.RateLimit, f.RateWindow) {
+		e.limiter.Store(newRateLimiter(f.RateLimit, f.RateWindow))
+	}
 	e.faults.Store(&f)
 }
 
-// Faults returns the faults in effect.
+// Faults returns the faults in effect, defaults resolved: a transition that
+// is instant shows NoDelay, no rate limit NoRateLimit.
 func (e *Emulator) Faults() Faults { return *e.faults.Load() }
 
 // Reset drops all secrets, deleted secrets, request counts and the audit

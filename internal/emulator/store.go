@@ -33,6 +33,7 @@ const (
 	stateDeleting               // soft delete in progress: 409 ObjectIsBeingDeleted
 	stateDeleted                // soft-deleted: recoverable or purgeable
 	stateRecovering             // recover in progress: 409 ObjectIsBeingRecovered
+	statePurging                // purge in progress: gone to readers, 409 to a create or restore of the name
 )
 
 // secret is every version of one name, plus its deletion state.
@@ -41,7 +42,7 @@ type secret struct {
 	versions    []*secretVersion
 	index       map[string]int // lower-case version id -> position in versions
 	state       secretState
-	until       time.Time // end of stateDeleting / stateRecovering, emulator clock
+	until       time.Time // end of stateDeleting / stateRecovering / statePurging, emulator clock
 	deletedDate int64
 	purgeDate   int64
 }
@@ -101,29 +102,47 @@ func newStore(recoverableDays int, purgeProtection bool) *store {
 	return &store{secrets: map[string]*secret{}, recoverableDays: recoverableDays, purgeProtection: purgeProtection, onChange: func() {}}
 }
 
+// Retention limits of soft delete, in days: a vault keeps deleted secrets 7
+// to 90 days (90 unless chosen at creation).
+const (
+	MinRecoverableDays     = 7
+	MaxRecoverableDays     = 90
+	DefaultRecoverableDays = MaxRecoverableDays
+)
+
+// recoveryLevel is the attributes.recoveryLevel real vaults report: a
+// retention below 90 days is "Customized", and the secret is "Purgeable"
+// unless the vault has purge protection. Microsoft's recordings of a vault
+// with 7-day retention show "CustomizedRecoverable+Purgeable" (see
+// recordings_test.go).
 func (st *store) recoveryLevel() string {
-	if st.purgeProtection {
-		return "Recoverable"
+	level := "Recoverable"
+	if st.recoverableDays < MaxRecoverableDays {
+		level = "CustomizedRecoverable"
 	}
-	return "Recoverable+Purgeable"
+	if !st.purgeProtection {
+		level += "+Purgeable"
+	}
+	return level
 }
 
 // current returns the secret stored under key after applying the
-// transitions that are due at now: a finished delete or recover, and the
-// automatic purge at the scheduled purge date.
+// transitions that are due at now: a finished delete, recover or purge, and
+// the automatic purge at the scheduled purge date.
 func (st *store) current(key string, now time.Time) *secret {
 	s := st.secrets[key]
 	if s == nil {
 		return nil
 	}
-	switch s.state {
-	case stateDeleting, stateRecovering:
-		if !now.Before(s.until) {
-			if s.state == stateDeleting {
-				s.state = stateDeleted
-			} else {
-				s.state = stateLive
-			}
+	if s.state != stateLive && s.state != stateDeleted && !now.Before(s.until) {
+		switch s.state {
+		case stateDeleting:
+			s.state = stateDeleted
+		case stateRecovering:
+			s.state = stateLive
+		case statePurging:
+			st.remove(key)
+			return nil
 		}
 	}
 	if s.state == stateDeleted && now.Unix() >= s.purgeDate {
@@ -158,8 +177,9 @@ func forRead(s *secret, name string) *kvError {
 	case s.state == stateDeleting:
 		return beingDeleted(name)
 	case s.state != stateLive:
-		// Deleted, or being recovered: Key Vault answers 404 until the
-		// recovery completes (other SDKs' recover pollers wait on it).
+		// Deleted, being purged, or being recovered: Key Vault answers 404
+		// until the recovery completes (Microsoft's recording of TestRecover
+		// shows it; other SDKs' recover pollers wait on it).
 		return secretNotFound(name)
 	}
 	return nil
@@ -174,7 +194,7 @@ func forChange(s *secret, name string) *kvError {
 		return beingDeleted(name)
 	case s.state == stateRecovering:
 		return beingRecovered(name)
-	case s.state == stateDeleted:
+	case s.state == stateDeleted, s.state == statePurging:
 		return secretNotFound(name)
 	}
 	return nil
@@ -188,6 +208,10 @@ func forCreate(s *secret, name string) *kvError {
 		return nil
 	case s.state == stateDeleted:
 		return deletedButRecoverable(name)
+	case s.state == stateDeleting, s.state == statePurging:
+		// The name is not free until Key Vault has finished: a PUT right
+		// after a purge answers this (Azure/azure-sdk-for-net#34322).
+		return cannotRecreate(name)
 	}
 	return forChange(s, name)
 }
@@ -286,8 +310,8 @@ func (st *store) delete(name string, now time.Time, delay time.Duration) (versio
 		return versionView{}, err
 	}
 	s.state, s.until = stateDeleted, time.Time{}
-	if delay > 0 {
-		s.state, s.until = stateDeleting, now.Add(delay)
+	if d := transition(delay); d > 0 {
+		s.state, s.until = stateDeleting, now.Add(d)
 	}
 	s.deletedDate = now.Unix()
 	s.purgeDate = now.AddDate(0, 0, st.recoverableDays).Unix()
@@ -302,24 +326,32 @@ func (st *store) getDeleted(name string, now time.Time) (versionView, *kvError) 
 	defer st.mu.Unlock()
 	s := st.current(strings.ToLower(name), now)
 	if s == nil || s.state != stateDeleted {
-		return versionView{}, deletedSecretNotFound()
+		return versionView{}, deletedSecretNotFound(name)
 	}
 	return s.view(s.latest()), nil
 }
 
-func (st *store) purge(name string, now time.Time) *kvError {
+// purge removes a soft-deleted secret; for delay its name stays "being
+// purged": not readable, not listed, and not yet free for a new secret or
+// a restore (Key Vault's purge is asynchronous and has nothing to poll).
+func (st *store) purge(name string, now time.Time, delay time.Duration) *kvError {
 	key := strings.ToLower(name)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s := st.current(key, now)
 	switch {
 	case s != nil && s.state == stateDeleting:
-		return beingDeleted(name)
+		return purgeWhileDeleting()
 	case s == nil || s.state != stateDeleted:
-		return deletedSecretNotFound()
+		return deletedSecretNotFound(name)
 	case st.purgeProtection:
 		return &kvError{status: http.StatusForbidden, code: codeForbidden, message: fmt.Sprintf(
 			"Operation \"purge\" is not allowed because purge protection is enabled for this vault. Key Vault service will automatically purge the secret %s after the retention period has passed.", name)}
+	}
+	if d := transition(delay); d > 0 {
+		s.state, s.until = statePurging, now.Add(d)
+		st.onChange()
+		return nil
 	}
 	st.remove(key)
 	return nil
@@ -336,11 +368,11 @@ func (st *store) recover(name string, now time.Time, delay time.Duration) (versi
 	case s != nil && s.state == stateRecovering:
 		return versionView{}, beingRecovered(name)
 	case s == nil || s.state != stateDeleted:
-		return versionView{}, deletedSecretNotFound()
+		return versionView{}, deletedSecretNotFound(name)
 	}
 	s.state, s.until = stateLive, time.Time{}
-	if delay > 0 {
-		s.state, s.until = stateRecovering, now.Add(delay)
+	if d := transition(delay); d > 0 {
+		s.state, s.until = stateRecovering, now.Add(d)
 	}
 	s.deletedDate, s.purgeDate = 0, 0
 	st.onChange()
@@ -387,21 +419,32 @@ func (st *store) list(kind listKind, after string, limit int, now time.Time) (vi
 	return views, lastKey, false
 }
 
-// listVersions returns up to limit versions of a live secret, in creation
-// order, starting at offset.
-func (st *store) listVersions(name string, offset, limit int, now time.Time) ([]versionView, bool, *kvError) {
+// listVersions returns up to limit versions of a live secret whose id sorts
+// after the version id "after", and whether more follow. Key Vault lists
+// versions by version id, not by creation (Microsoft's recording of
+// TestListSecretVersions, see recordings_test.go); paging by id keeps the
+// order across pages and the pages stable while versions are added.
+func (st *store) listVersions(name, after string, limit int, now time.Time) ([]versionView, bool, *kvError) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s := st.current(strings.ToLower(name), now)
 	if err := forRead(s, name); err != nil {
 		return nil, false, err
 	}
-	end := min(offset+limit, len(s.versions))
-	var views []versionView
-	for i := offset; i < end; i++ {
-		views = append(views, s.view(s.versions[i]))
+	ids := make([]string, 0, len(s.versions))
+	for _, v := range s.versions {
+		if v.ID > after {
+			ids = append(ids, v.ID)
+		}
 	}
-	return views, end < len(s.versions), nil
+	slices.Sort(ids)
+	more := len(ids) > limit
+	ids = ids[:min(limit, len(ids))]
+	views := make([]versionView, 0, len(ids))
+	for _, id := range ids {
+		views = append(views, s.view(s.versions[s.index[id]]))
+	}
+	return views, more, nil
 }
 
 // backupBlob is the content of a backup: the name and every version.
@@ -427,17 +470,20 @@ func (st *store) backup(name string, now time.Time) (backupBlob, *kvError) {
 	return b, nil
 }
 
-// restore recreates a secret from a backup, keeping its version ids.
-func (st *store) restore(b backupBlob, now time.Time) (versionView, *kvError) {
+// restore recreates a secret from a backup, keeping its version ids. A
+// name in use, or not yet free (a purge or deletion in progress), is
+// Key Vault's restore conflict (the error nameInUse returns); a soft-deleted
+// one must be recovered or purged first.
+func (st *store) restore(b backupBlob, now time.Time, nameInUse func() *kvError) (versionView, *kvError) {
 	key := strings.ToLower(b.Name)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s := st.current(key, now)
 	if s != nil {
-		if s.state == stateLive {
-			return versionView{}, conflict("", fmt.Sprintf("Secret %s already exists in this vault, so the backup cannot be restored.", s.name))
+		if s.state == stateDeleted {
+			return versionView{}, deletedButRecoverable(b.Name)
 		}
-		return versionView{}, forCreate(s, b.Name)
+		return versionView{}, nameInUse()
 	}
 	s = &secret{name: b.Name, index: map[string]int{}}
 	for i := range b.Versions {

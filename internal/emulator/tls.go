@@ -24,7 +24,8 @@ import (
 type certAuthority struct {
 	cert     *x509.Certificate
 	key      crypto.Signer
-	certFile string
+	certFile string // absolute
+	keyFile  string // absolute
 	pool     *x509.CertPool
 	tempDir  string // created by us, removed on Close; empty when the caller chose the files
 }
@@ -54,6 +55,15 @@ func loadOrCreateCA(certFile, keyFile string) (*certAuthority, error) {
 	} else if keyFile == "" {
 		keyFile = certFile + ".key"
 	}
+	// Absolute, so that what CACertFile() tells (and kvemulator prints for
+	// SSL_CERT_FILE) works from any directory.
+	var err error
+	if certFile, err = filepath.Abs(certFile); err != nil {
+		return nil, fmt.Errorf("emulator: CA certificate: %w", err)
+	}
+	if keyFile, err = filepath.Abs(keyFile); err != nil {
+		return nil, fmt.Errorf("emulator: CA key: %w", err)
+	}
 	ca, err := reuseOrCreateCA(certFile, keyFile)
 	if err != nil {
 		if tempDir != "" {
@@ -61,7 +71,7 @@ func loadOrCreateCA(certFile, keyFile string) (*certAuthority, error) {
 		}
 		return nil, err
 	}
-	ca.tempDir = tempDir
+	ca.tempDir, ca.keyFile = tempDir, keyFile
 	ca.pool = x509.NewCertPool()
 	ca.pool.AddCert(ca.cert)
 	return ca, nil

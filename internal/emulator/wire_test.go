@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
 )
@@ -63,13 +64,17 @@ func TestBundleJSON(t *testing.T) {
 		t.Errorf("DELETE: %d %s", resp.StatusCode, body)
 	}
 	resp, body = raw(t, e, http.MethodGet, e.VaultURL()+"deletedsecrets/nope"+api, token, nil)
-	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"message":"Deleted Secret not found"`) {
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"message":"Deleted Secret not found: nope"`) {
 		t.Errorf("GET missing deleted secret: %d %s", resp.StatusCode, body)
 	}
-	resp, body = raw(t, e, http.MethodDelete, e.VaultURL()+"deletedsecrets/shape"+api, token, nil)
-	if resp.StatusCode != http.StatusNoContent || len(body) != 0 {
-		t.Errorf("purge: %d %s", resp.StatusCode, body)
-	}
+	// The deletion takes a moment; the purge waits for it, as a client must.
+	eventually(t, 3*time.Second, func() error {
+		resp, body = raw(t, e, http.MethodDelete, e.VaultURL()+"deletedsecrets/shape"+api, token, nil)
+		if resp.StatusCode != http.StatusNoContent || len(body) != 0 {
+			return fmt.Errorf("purge: %d %s", resp.StatusCode, body)
+		}
+		return nil
+	})
 	if resp, _ := raw(t, e, http.MethodGet, e.VaultURL()+"secrets", token, nil); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("request without api-version: %d", resp.StatusCode)
 	}
