@@ -6,7 +6,14 @@
 // When ready it prints one JSON line on stdout (the vault URL, authority,
 // tenant, the officer principal's credentials, the CA file and the
 // management URL), then a provider block and the SSL_CERT_FILE export on
-// stderr. It stops on SIGINT or SIGTERM, writing the data file.
+// stderr. Files are printed as absolute paths, so the export works from any
+// directory. It stops on SIGINT or SIGTERM, writing the data file.
+//
+// By default it behaves as Key Vault does, with short waits: deletes,
+// recovers and purges take 200 ms, and 4,000 requests per 10 seconds are
+// admitted. Key Vault's own timings are seconds:
+//
+//	go run ./internal/emulator/kvemulator -delete-delay 10s -recover-delay 10s -purge-delay 5s
 package main
 
 import (
@@ -18,8 +25,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
 )
@@ -37,7 +46,7 @@ type ready struct {
 	TenantID      string `json:"tenant_id"`
 	ClientID      string `json:"client_id"`
 	ClientSecret  string `json:"client_secret"`
-	CACertFile    string `json:"ca_cert_file"`
+	CACertFile    string `json:"ca_cert_file"` // absolute
 	ManagementURL string `json:"management_url"`
 	// With -github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN for the principal above.
 	OIDCRequestURL   string `json:"oidc_request_url,omitempty"`
@@ -93,29 +102,54 @@ GitHub Actions-style OIDC for %q (use_oidc = true instead of client_secret):
 func parseFlags(args []string, stderr io.Writer) (emulator.Options, error) {
 	var opts emulator.Options
 	var principals principalList
+	var rateLimit int
 	fs := flag.NewFlagSet("kvemulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "listen `address` (host:port; port 0 picks a free one)")
 	fs.StringVar(&opts.DataFile, "data", "", "persist secrets to this JSON `file` (loaded at start, written after changes and at exit)")
 	fs.StringVar(&opts.CACertFile, "ca-cert", "", "CA certificate PEM `file`: reused with -ca-key when both exist, else generated there (default: a temporary file)")
 	fs.StringVar(&opts.CAKeyFile, "ca-key", "", "CA private key PEM `file` (default: the -ca-cert file name + \".key\")")
+	fs.StringVar(&opts.BackupKeyFile, "backup-key", "", "`file` of the key backups are encrypted with, reused or created (default: the CA key file + \".backup-key\"); emulators sharing it restore each other's backups")
 	fs.StringVar(&opts.TenantID, "tenant", emulator.DefaultTenantID, "Entra tenant `id` the authority serves")
 	fs.Var(&principals, "principal", "`name:client_id:client_secret:role` (role officer, user or none); repeatable (default: officer, reader, nobody)")
 	fs.BoolVar(&opts.PurgeProtection, "purge-protection", false, "refuse purges (403), as a vault with purge protection does")
-	fs.IntVar(&opts.RecoverableDays, "recoverable-days", 90, "soft-delete retention in `days`")
+	fs.IntVar(&opts.RecoverableDays, "recoverable-days", emulator.DefaultRecoverableDays, "soft-delete retention in `days`, 7 to 90 (below 90, recoveryLevel is CustomizedRecoverable)")
 	fs.DurationVar(&opts.Faults.Latency, "latency", 0, "added to every data-plane request")
 	fs.Float64Var(&opts.Faults.ThrottleShare, "throttle-share", 0, "share (0..1) of data-plane requests answered 429")
 	fs.DurationVar(&opts.Faults.RetryAfter, "retry-after", 0, "Retry-After of the 429s (whole seconds, at least 1s)")
 	fs.Float64Var(&opts.Faults.ServerErrorShare, "server-error-share", 0, "share (0..1) of data-plane requests answered 500 or 503")
 	fs.Float64Var(&opts.Faults.DropShare, "drop-share", 0, "share (0..1) of data-plane requests whose connection is dropped")
-	fs.DurationVar(&opts.Faults.DeleteDelay, "delete-delay", 0, "how long a deleted secret stays \"being deleted\" (409 ObjectIsBeingDeleted)")
-	fs.DurationVar(&opts.Faults.RecoverDelay, "recover-delay", 0, "how long a recovered secret stays \"being recovered\" (409 ObjectIsBeingRecovered)")
+	fs.DurationVar(&opts.Faults.DeleteDelay, "delete-delay", emulator.DefaultDeleteDelay, "how long a deleted secret stays \"being deleted\" (GET /deletedsecrets 404, writes 409 ObjectIsBeingDeleted); 0: instant, which Key Vault never is")
+	fs.DurationVar(&opts.Faults.RecoverDelay, "recover-delay", emulator.DefaultRecoverDelay, "how long a recovered secret stays \"being recovered\" (GET 404, writes 409 ObjectIsBeingRecovered); 0: instant")
+	fs.DurationVar(&opts.Faults.PurgeDelay, "purge-delay", emulator.DefaultPurgeDelay, "how long a purged name stays \"being purged\" (create 409 ObjectIsBeingDeleted, restore 409 Conflict); 0: instant")
+	fs.IntVar(&rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests admitted per -rate-window, then 429 with Retry-After (Key Vault: 4000 per 10s); 0: no limit")
+	fs.DurationVar(&opts.Faults.RateWindow, "rate-window", emulator.DefaultRateWindow, "the rate limit's sliding window")
 	githubSubject := fs.String("github-oidc", "", "play a GitHub Actions-style OIDC issuer whose ID tokens carry this `subject` (e.g. repo:org/repo:ref:refs/heads/main) and federate the printed principal with it")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
 	if fs.NArg() > 0 {
 		return opts, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	// On the command line 0 means none; in Options it means the default.
+	for _, d := range []*time.Duration{&opts.Faults.DeleteDelay, &opts.Faults.RecoverDelay, &opts.Faults.PurgeDelay} {
+		if *d <= 0 {
+			*d = emulator.NoDelay
+		}
+	}
+	opts.Faults.RateLimit = rateLimit
+	if rateLimit <= 0 {
+		opts.Faults.RateLimit = emulator.NoRateLimit
+	}
+	for _, path := range []*string{&opts.DataFile, &opts.CACertFile, &opts.CAKeyFile, &opts.BackupKeyFile} {
+		if *path == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*path)
+		if err != nil {
+			return opts, err
+		}
+		*path = abs
 	}
 	opts.Principals = principals
 	if len(opts.Principals) == 0 {

@@ -38,11 +38,14 @@ func TestCommand(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
+	// Relative file names, as a user types them: what is printed must work
+	// from another directory (SSL_CERT_FILE), so it is absolute.
 	data := filepath.Join(dir, "vault.json")
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", data,
-		"-ca-cert", filepath.Join(dir, "ca.pem"), "-ca-key", filepath.Join(dir, "ca-key.pem"),
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", "vault.json",
+		"-ca-cert", "ca.pem", "-ca-key", "ca-key.pem",
 		"-principal", "ops:11111111-2222-4333-8444-555555555555:pa:ss:word:officer",
 		"-principal", "viewer:11111111-2222-4333-8444-666666666666:viewer-secret:user")
+	cmd.Dir = dir
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +77,13 @@ func TestCommand(t *testing.T) {
 	if got.ClientID != "11111111-2222-4333-8444-555555555555" || got.ClientSecret != "pa:ss:word" || got.TenantID != emulator.DefaultTenantID ||
 		!strings.HasPrefix(got.VaultURL, "https://127.0.0.1:") || got.AuthorityHost != got.VaultURL || got.ManagementURL != got.VaultURL+"_emulator" {
 		t.Fatalf("ready line %+v", got)
+	}
+
+	if want := filepath.Join(dir, "ca.pem"); got.CACertFile != want {
+		t.Errorf("ca_cert_file %q, want the absolute %q", got.CACertFile, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ca-key.pem.backup-key")); err != nil {
+		t.Errorf("backup key not next to the CA key: %v", err)
 	}
 
 	// Trust exactly the CA file the command printed.
@@ -165,5 +175,31 @@ func TestGitHubOIDCFlag(t *testing.T) {
 	defer e.Close()
 	if fc := e.Principal(emulator.OfficerName).FederatedCredentials; len(fc) != 1 || fc[0].Issuer != e.IssuerURL(githubIssuer) {
 		t.Errorf("resolved %+v", fc)
+	}
+}
+
+func TestTimingFlags(t *testing.T) {
+	opts, err := parseFlags(nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := opts.Faults
+	if f.DeleteDelay != emulator.DefaultDeleteDelay || f.RecoverDelay != emulator.DefaultRecoverDelay || f.PurgeDelay != emulator.DefaultPurgeDelay ||
+		f.RateLimit != emulator.DefaultRateLimit || f.RateWindow != emulator.DefaultRateWindow || opts.RecoverableDays != emulator.DefaultRecoverableDays {
+		t.Errorf("defaults %+v, days %d", f, opts.RecoverableDays)
+	}
+	opts, err = parseFlags([]string{"-delete-delay", "10s", "-recover-delay", "0", "-purge-delay", "5s", "-rate-limit", "0", "-data", "rel.json"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = opts.Faults
+	if f.DeleteDelay != 10*time.Second || f.RecoverDelay != emulator.NoDelay || f.PurgeDelay != 5*time.Second || f.RateLimit != emulator.NoRateLimit {
+		t.Errorf("parsed %+v", f)
+	}
+	if !filepath.IsAbs(opts.DataFile) {
+		t.Errorf("data file %q is not absolute", opts.DataFile)
+	}
+	if _, err := emulator.Start(emulator.Options{RecoverableDays: 3}); err == nil {
+		t.Error("a 3-day retention was accepted")
 	}
 }
