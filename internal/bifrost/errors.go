@@ -343,7 +343,7 @@ func (t target) mapError(op string, err error) *Error {
 	switch {
 	case se.status == http.StatusUnauthorized:
 		e.Code = ErrUnauthorized
-		e.Detail = "Key Vault refused the credentials: check tenant_id (it must be the vault's tenant), client_id and the secret, certificate or OIDC token"
+		e.Detail = "Key Vault did not accept the access token it was sent; its answer says why: the token expired or was revoked, or it was issued in another tenant than the vault's (tenant_id) or for another resource"
 	case se.status == http.StatusForbidden && se.has(codeSecretDisabled):
 		e.Code = ErrDisabled
 		e.Detail = "the secret is disabled, so Key Vault does not return its value; enable it (enabled = true) to use it"

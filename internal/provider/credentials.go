@@ -12,9 +12,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -227,13 +229,14 @@ func resolveCredentials(s *providerSettings, getenv func(string) string) diag.Di
 	}
 	chosen := s.chosenMethods()
 	if len(chosen) > 1 {
-		// Naming every switch that is on tells the user what to drop.
+		// Naming every switch that is on, and where it was set, tells the user what to drop: a
+		// variable left in the shell or exported for the whole pipeline is the usual culprit.
 		names := make([]string, len(chosen))
 		for i, m := range chosen {
-			names[i] = m.chosenBy.attributeName()
+			names[i] = fmt.Sprintf("%s (set %s)", m.chosenBy.attributeName(), s.sourceOf(m.chosenBy).where())
 		}
-		diags.AddAttributeError(path.Root(names[1]), "Conflicting authentication settings",
-			fmt.Sprintf("Choose one way to authenticate; these are all set (in the provider block or the environment): %s.", strings.Join(names, ", ")))
+		diags.AddAttributeError(path.Root(chosen[1].chosenBy.attributeName()), "Conflicting authentication settings",
+			fmt.Sprintf("Choose one way to authenticate; these are all set: %s. Remove all but one: delete the attribute from the provider block, or unset the variable.", strings.Join(names, ", ")))
 	}
 	if len(chosen) > 0 {
 		diags.Append(checkRequired(s, chosen[0])...)
@@ -420,20 +423,45 @@ func checkCertificateOptions(s *providerSettings, c checkState) diag.Diagnostics
 // AzurePipelinesCredential reads it from the environment itself.
 const systemOIDCRequestURI = "SYSTEM_OIDCREQUESTURI"
 
-// oidcTokenSourcesGiven are the OIDC token sources that are set. With a service connection id,
-// the request URL is Azure DevOps' and part of that source.
+// ambientTokenFile is AKS workload identity's token file variable: the webhook sets it in every
+// labelled pod, whether or not this provider should use it.
+const ambientTokenFile = "AZURE_FEDERATED_TOKEN_FILE"
+
+// oidcTokenSourcesGiven are the OIDC token sources that are set, in the order use_oidc takes
+// them; the first is the one it uses. The order is azurerm's (go-azure-sdk's
+// auth.NewAuthorizerFromCredentials, which azurerm's provider.go enables all at once with
+// use_oidc): a token, a token file, Azure DevOps' endpoint with a service connection, a token
+// endpoint like GitHub Actions'. Pipelines set the variables of several at once (Azure DevOps
+// sets SYSTEM_OIDCREQUESTURI in every job, GitHub Actions its request URL in every job that may
+// ask for a token), so a combination is not a conflict. AZURE_FEDERATED_TOKEN_FILE comes last:
+// azurerm reads it only with use_aks_workload_identity, so any other source beats it.
 func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
 	var given []*stringAttribute[string]
-	for _, a := range []*stringAttribute[string]{oidcTokenAttr, oidcTokenFilePathAttr} {
-		if a.on(s) {
-			given = append(given, a)
+	token := oidcTokenAttr.on(s)
+	file := oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env != ambientTokenFile
+	switch {
+	case token && file && s.sourceOf(oidcTokenFilePathAttr).inBlock && !s.sourceOf(oidcTokenAttr).inBlock:
+		// A token file named in the provider block beats a token from the environment, as for
+		// client_id and client_id_file_path: an HCP Terraform alias names its own files in the
+		// block while ARM_OIDC_TOKEN may hold the default configuration's token.
+		given = append(given, oidcTokenFilePathAttr, oidcTokenAttr)
+	default:
+		if token {
+			given = append(given, oidcTokenAttr)
+		}
+		if file {
+			given = append(given, oidcTokenFilePathAttr)
 		}
 	}
 	switch {
 	case adoPipelineServiceConnectionIDAttr.on(s):
+		// With a service connection id, the request URL is Azure DevOps' and part of this source.
 		given = append(given, adoPipelineServiceConnectionIDAttr)
 	case oidcRequestURLAttr.on(s):
 		given = append(given, oidcRequestURLAttr)
+	}
+	if oidcTokenFilePathAttr.on(s) && !file {
+		given = append(given, oidcTokenFilePathAttr)
 	}
 	return given
 }
@@ -451,14 +479,11 @@ func oidcTokenSource(s *providerSettings) string {
 	return fmt.Sprintf("ID token from %s (set %s)", a.name, s.sourceOf(a).where())
 }
 
-// checkOIDCOptions makes sure use_oidc has exactly one token source with what it needs, and that
-// a token source written in the provider block is not left without use_oidc.
+// checkOIDCOptions makes sure use_oidc has a token source with what it needs, and that a token
+// source written in the provider block is not left without use_oidc.
 func checkOIDCOptions(s *providerSettings, c checkState) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var given []string
-	for _, a := range oidcTokenSourcesGiven(s) {
-		given = append(given, a.name)
-	}
+	given := oidcTokenSourcesGiven(s)
 	switch {
 	case !c.on && c.defaultChain && oidcSourceInBlock(s):
 		// A token source written in the provider block without use_oidc is a forgotten
@@ -470,11 +495,56 @@ func checkOIDCOptions(s *providerSettings, c checkState) diag.Diagnostics {
 	case len(given) == 0:
 		diags.AddAttributeError(path.Root(useOIDCAttr.name), "Missing OIDC token source",
 			"use_oidc needs one of oidc_token, oidc_token_file_path, oidc_request_url with oidc_request_token (GitHub Actions sets ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN when the job has `permissions: id-token: write`), or ado_pipeline_service_connection_id (Azure DevOps, with SYSTEM_ACCESSTOKEN).")
-	case len(given) > 1:
-		diags.AddAttributeError(path.Root(oidcTokenAttr.name), "Conflicting OIDC token sources",
-			fmt.Sprintf("Set only one of oidc_token, oidc_token_file_path, oidc_request_url and ado_pipeline_service_connection_id; these are all set (in the provider block or the environment): %s.", strings.Join(given, ", ")))
 	default:
-		diags.Append(checkOIDCRequest(s, c)...)
+		diags.Append(checkTokenAndFileAgree(s)...)
+		if a := given[0]; a == adoPipelineServiceConnectionIDAttr || a == oidcRequestURLAttr {
+			diags.Append(checkOIDCRequest(s, c)...)
+		}
+		diags.Append(warnUnusedOIDCSources(s, given)...)
+	}
+	return diags
+}
+
+// checkTokenAndFileAgree refuses oidc_token and oidc_token_file_path given at the same level
+// (both in the block, or both in the environment) when the file holds another token, as
+// azurerm does: neither can be said to win.
+func checkTokenAndFileAgree(s *providerSettings) diag.Diagnostics {
+	var diags diag.Diagnostics
+	tokenSrc, fileSrc := s.sourceOf(oidcTokenAttr), s.sourceOf(oidcTokenFilePathAttr)
+	if !oidcTokenAttr.on(s) || !oidcTokenFilePathAttr.on(s) || fileSrc.env == ambientTokenFile || tokenSrc.inBlock != fileSrc.inBlock {
+		return diags
+	}
+	b, err := os.ReadFile(s.OIDCTokenFilePath)
+	switch {
+	case err != nil:
+		diags.AddAttributeError(path.Root(oidcTokenFilePathAttr.name), "Cannot read "+oidcTokenFilePathAttr.name,
+			fmt.Sprintf("%s (set %s) must name a readable file holding an ID token: %s", oidcTokenFilePathAttr.name, fileSrc.where(), err))
+	case strings.TrimSpace(string(b)) != s.OIDCToken:
+		diags.AddAttributeError(path.Root(oidcTokenFilePathAttr.name), "Conflicting oidc_token and oidc_token_file_path",
+			fmt.Sprintf("oidc_token is set %s and oidc_token_file_path %s, and the file holds another token, so neither can be taken for the other (azurerm refuses this too). Unset one of them.",
+				tokenSrc.where(), fileSrc.where()))
+	}
+	return diags
+}
+
+// warnUnusedOIDCSources warns about each token source that comes after the one use_oidc takes
+// and that someone set on purpose (in the block, or by a BIFROST_* or ARM_* variable); the
+// variables a platform sets by itself (ACTIONS_*, SYSTEM_*, AZURE_*) are left unmentioned.
+func warnUnusedOIDCSources(s *providerSettings, given []*stringAttribute[string]) diag.Diagnostics {
+	var diags diag.Diagnostics
+	chosen := given[0]
+	for _, a := range given[1:] {
+		if a == oidcTokenAttr || a == oidcTokenFilePathAttr {
+			// The token and its file: the other one wins by level, or they agree.
+			continue
+		}
+		src := s.sourceOf(a)
+		if !src.inBlock && !strings.HasPrefix(src.env, "ARM_") && !strings.HasPrefix(src.env, "BIFROST_") {
+			continue
+		}
+		diags.AddAttributeWarning(path.Root(a.name), "OIDC token source not used",
+			fmt.Sprintf("%s is set %s, but use_oidc takes its ID token from %s (set %s), which comes first in azurerm's order: oidc_token, oidc_token_file_path, ado_pipeline_service_connection_id (Azure DevOps), oidc_request_url (GitHub Actions). Unset %s if it was meant for this provider.",
+				a.name, src.where(), chosen.name, s.sourceOf(chosen).where(), a.name))
 	}
 	return diags
 }
@@ -507,7 +577,7 @@ func checkOIDCRequest(s *providerSettings, c checkState) diag.Diagnostics {
 			"Azure DevOps workload identity needs the job's access token to request an ID token: map it into the step's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)), or set oidc_request_token.")
 	case !ado && s.sourceOf(oidcRequestURLAttr).env == systemOIDCRequestURI:
 		diags.AddAttributeError(path.Root(adoPipelineServiceConnectionIDAttr.name), "Missing ado_pipeline_service_connection_id",
-			"oidc_request_url comes from SYSTEM_OIDCREQUESTURI, Azure DevOps' OIDC endpoint, which issues tokens for a service connection: set ado_pipeline_service_connection_id (or ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID) to its id.")
+			"The only OIDC token source here is SYSTEM_OIDCREQUESTURI, Azure DevOps' OIDC endpoint, which issues tokens for a service connection: set ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID (ado_pipeline_service_connection_id) to its id, in a step of a task that names the connection (AzureCLI@2 with azureSubscription); or set ARM_OIDC_TOKEN to a token such a task gives you.")
 	case oidcRequestURLAttr.on(s) && !oidcRequestTokenAttr.on(s):
 		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing oidc_request_token",
 			"oidc_request_url needs oidc_request_token (ACTIONS_ID_TOKEN_REQUEST_TOKEN in GitHub Actions).")
@@ -588,14 +658,18 @@ func newInlineCertificateCredential(s *providerSettings, o credentialOptions) (a
 	return certificateCredential(s, o, data, "client_certificate")
 }
 
-// newOIDCCredential builds the credential of the OIDC token source given: Azure DevOps' through
-// the Azure SDK's own credential, the others as a client assertion.
+// newOIDCCredential builds the credential of the OIDC token source use_oidc takes: Azure DevOps'
+// through the Azure SDK's own credential, the others as a client assertion.
 func newOIDCCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	if s.ADOPipelineServiceConnectionID != "" {
+	given := oidcTokenSourcesGiven(s)
+	if len(given) == 0 {
+		return nil, fmt.Errorf("use_oidc has no ID token source")
+	}
+	if given[0] == adoPipelineServiceConnectionIDAttr {
 		return azidentity.NewAzurePipelinesCredential(s.TenantID, s.ClientID, s.ADOPipelineServiceConnectionID, s.OIDCRequestToken,
 			&azidentity.AzurePipelinesCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 	}
-	return azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, oidcAssertion(*s),
+	return azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, oidcAssertion(*s, given[0]),
 		&azidentity.ClientAssertionCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 }
 
@@ -626,13 +700,14 @@ func newDefaultCredential(s *providerSettings, o credentialOptions) (azcore.Toke
 	})
 }
 
-// oidcAssertion returns the function that yields a fresh OIDC ID token for each token request:
-// a fixed token, a file re-read every time (projected tokens rotate), or GitHub Actions' endpoint.
-func oidcAssertion(s providerSettings) func(context.Context) (string, error) {
-	switch {
-	case s.OIDCToken != "":
+// oidcAssertion returns the function that yields a fresh OIDC ID token from source for each
+// token request: a fixed token, a file re-read every time (projected tokens rotate), or a token
+// endpoint such as GitHub Actions'.
+func oidcAssertion(s providerSettings, source *stringAttribute[string]) func(context.Context) (string, error) {
+	switch source {
+	case oidcTokenAttr:
 		return func(context.Context) (string, error) { return s.OIDCToken, nil }
-	case s.OIDCTokenFilePath != "":
+	case oidcTokenFilePathAttr:
 		return func(context.Context) (string, error) {
 			b, err := os.ReadFile(s.OIDCTokenFilePath)
 			if err != nil {
@@ -685,4 +760,99 @@ func requestOIDCToken(ctx context.Context, requestURL, bearer string) (string, e
 		return "", fmt.Errorf("oidc_request_url did not answer with a JSON object holding a token in \"value\"")
 	}
 	return out.Value, nil
+}
+
+// renewingCredential hands out the tokens of a credential that it can build anew. Key Vault may
+// refuse a token the credential still holds as valid (it expired early by the vault's clock, or
+// it was revoked): the Azure SDK then asks for a token again (azcore's BearerTokenPolicy on the
+// 401 challenge) but the credential answers from its cache, so every later request fails too.
+// After such a refusal the next token comes from a new credential, whose cache is empty, so it
+// is fetched from Entra ID; a fresh token that is refused in turn is not renewed again, and the
+// request fails with Key Vault's answer.
+type renewingCredential struct {
+	build func() (azcore.TokenCredential, error)
+
+	mu      sync.Mutex
+	current azcore.TokenCredential
+	last    string // the token handed out last; compared, never logged
+	// renewed is set while the current credential was built after a refusal and none of its
+	// tokens has been accepted yet.
+	renewed bool
+}
+
+// newRenewingCredential builds the first credential at once, so that a setting it cannot use is
+// reported before any request.
+func newRenewingCredential(build func() (azcore.TokenCredential, error)) (*renewingCredential, error) {
+	cred, err := build()
+	if err != nil {
+		return nil, err
+	}
+	return &renewingCredential{build: build, current: cred}, nil
+}
+
+// GetToken implements azcore.TokenCredential.
+func (c *renewingCredential) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.mu.Lock()
+	cred := c.current
+	c.mu.Unlock()
+	tk, err := cred.GetToken(ctx, tro)
+	if err == nil {
+		c.mu.Lock()
+		if cred == c.current {
+			c.last = tk.Token
+		}
+		c.mu.Unlock()
+	}
+	return tk, err
+}
+
+// refused is told that Key Vault answered 401 to a request that carried token. Only a refusal of
+// the latest token renews the credential: requests that were sent with an older one get the
+// renewed credential's token when the SDK asks again.
+func (c *renewingCredential) refused(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if token != c.last || c.renewed {
+		return
+	}
+	cred, err := c.build()
+	if err != nil {
+		// Keep the old credential: the request then fails with Key Vault's answer.
+		return
+	}
+	c.current, c.last, c.renewed = cred, "", true
+}
+
+// accepted is told that Key Vault answered a request that carried token with anything but 401.
+func (c *renewingCredential) accepted(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if token == c.last {
+		c.renewed = false
+	}
+}
+
+// refusalPolicy reports to the credential how Key Vault answered each request that carried one
+// of its tokens. It runs after the SDK's authentication policy in the pipeline (a per-retry
+// policy of the client's options), so it sees the token that was sent and the answer before
+// that policy handles a 401.
+type refusalPolicy struct{ cred *renewingCredential }
+
+// Do implements policy.Policy.
+func (p refusalPolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil {
+		return resp, err
+	}
+	// Without a token the request was the SDK's probe for Key Vault's challenge.
+	token, ok := strings.CutPrefix(req.Raw().Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return resp, err
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		p.cred.refused(token)
+	} else {
+		p.cred.accepted(token)
+	}
+	return resp, err
 }

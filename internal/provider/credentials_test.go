@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -54,12 +55,12 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 	}{
 		{"two methods", credentialBlock(func(m *providerModel) { m.UseMSI = types.BoolValue(true) }),
 			map[string]string{"ARM_CLIENT_SECRET": "s3cret"},
-			wantDiag{"use_msi", "Conflicting authentication settings", []string{"Choose one way to authenticate", "client_secret, use_msi"}}},
+			wantDiag{"use_msi", "Conflicting authentication settings", []string{"Choose one way to authenticate", "client_secret (set by ARM_CLIENT_SECRET), use_msi (set in the provider block)", "unset the variable"}}},
 		{"three methods", credentialBlock(func(m *providerModel) {
 			m.UseCLI = types.BoolValue(true)
 			m.ClientCertificatePath = types.StringValue("/app.pem")
 		}), map[string]string{"BIFROST_USE_OIDC": "true", "ARM_OIDC_TOKEN": "id-t0ken"},
-			wantDiag{"use_oidc", "Conflicting authentication settings", []string{"client_certificate_path, use_oidc, use_cli"}}},
+			wantDiag{"use_oidc", "Conflicting authentication settings", []string{"client_certificate_path (set in the provider block), use_oidc (set by BIFROST_USE_OIDC), use_cli (set in the provider block)"}}},
 		{"secret without tenant", vaultOnly(nil), map[string]string{"ARM_CLIENT_SECRET": "s3cret", "ARM_CLIENT_ID": "c"},
 			wantDiag{"tenant_id", "Missing tenant_id", []string{"client secret (client_secret)", "BIFROST_TENANT_ID, ARM_TENANT_ID, AZURE_TENANT_ID"}}},
 		{"secret without client id", vaultOnly(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }), map[string]string{"ARM_TENANT_ID": "t"},
@@ -75,11 +76,14 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 		}), nil, wantDiag{"client_id", "Missing client_id", []string{"OIDC / workload identity (use_oidc)"}}},
 		{"oidc without a token", credentialBlock(func(m *providerModel) { m.UseOIDC = types.BoolValue(true) }), nil,
 			wantDiag{"use_oidc", "Missing OIDC token source", []string{"oidc_token, oidc_token_file_path, oidc_request_url", "ACTIONS_ID_TOKEN_REQUEST_URL", "ado_pipeline_service_connection_id"}}},
-		{"oidc with two tokens", credentialBlock(func(m *providerModel) {
+		{"a token and a token file that disagree, both in the environment", credentialBlock(nil), map[string]string{
+			"ARM_USE_OIDC": "true", "ARM_OIDC_TOKEN": "id-t0ken", "ARM_OIDC_TOKEN_FILE_PATH": writeFile(t, "token", "other-id-t0ken\n"),
+		}, wantDiag{"oidc_token_file_path", "Conflicting oidc_token and oidc_token_file_path", []string{"oidc_token is set by ARM_OIDC_TOKEN and oidc_token_file_path by ARM_OIDC_TOKEN_FILE_PATH", "another token", "Unset one"}}},
+		{"a token file that cannot be read next to a token", credentialBlock(func(m *providerModel) {
 			m.UseOIDC = types.BoolValue(true)
 			m.OIDCToken = types.StringValue("id-t0ken")
-		}), map[string]string{"AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/token"},
-			wantDiag{"oidc_token", "Conflicting OIDC token sources", []string{"oidc_token, oidc_token_file_path"}}},
+			m.OIDCTokenFilePath = types.StringValue("/nonexistent/token")
+		}), nil, wantDiag{"oidc_token_file_path", "Cannot read oidc_token_file_path", []string{"set in the provider block", "/nonexistent/token"}}},
 		{"oidc request URL without its token", credentialBlock(func(m *providerModel) {
 			m.UseOIDC = types.BoolValue(true)
 			m.OIDCRequestURL = types.StringValue("https://token.actions.example/")
@@ -101,9 +105,7 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 			m.OIDCRequestURL = types.StringValue("https://token.example/")
 		}), adoEnv(nil), wantDiag{"oidc_request_url", "oidc_request_url not used by Azure DevOps", []string{"in the provider block", "SYSTEM_OIDCREQUESTURI"}}},
 		{"Azure DevOps' endpoint without a service connection", vaultOnly(nil), adoEnv(map[string]string{"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": ""}),
-			wantDiag{"ado_pipeline_service_connection_id", "Missing ado_pipeline_service_connection_id", []string{"SYSTEM_OIDCREQUESTURI", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID"}}},
-		{"Azure DevOps and a token", vaultOnly(nil), adoEnv(map[string]string{"ARM_OIDC_TOKEN": "id-t0ken"}),
-			wantDiag{"oidc_token", "Conflicting OIDC token sources", []string{"oidc_token, ado_pipeline_service_connection_id"}}},
+			wantDiag{"ado_pipeline_service_connection_id", "Missing ado_pipeline_service_connection_id", []string{"SYSTEM_OIDCREQUESTURI", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "AzureCLI@2 with azureSubscription", "ARM_OIDC_TOKEN"}}},
 		{"client_id and its file in the block", credentialBlock(func(m *providerModel) {
 			m.ClientSecret = types.StringValue("s3cret")
 			m.ClientIDFilePath = types.StringValue("/hcp/client-id")
@@ -123,7 +125,7 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 			wantDiag{"client_id", "Missing client_id", []string{"client_id (or client_id_file_path)"}}},
 		{"a certificate inline and as a file", credentialBlock(func(m *providerModel) { m.ClientCertificatePath = types.StringValue("/app.pem") }),
 			map[string]string{"ARM_CLIENT_CERTIFICATE": base64.StdEncoding.EncodeToString([]byte("pem"))},
-			wantDiag{"client_certificate", "Conflicting authentication settings", []string{"client_certificate_path, client_certificate"}}},
+			wantDiag{"client_certificate", "Conflicting authentication settings", []string{"client_certificate_path (set in the provider block), client_certificate (set by ARM_CLIENT_CERTIFICATE)"}}},
 		{"an inline certificate that is not base64", credentialBlock(nil), map[string]string{"ARM_CLIENT_CERTIFICATE": "not base64 at all!"},
 			wantDiag{"client_certificate", "Invalid provider setting from the environment", []string{"ARM_CLIENT_CERTIFICATE", "base64"}}},
 		{"AKS without its token file", vaultOnly(nil), map[string]string{
@@ -131,7 +133,7 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 		}, wantDiag{"oidc_token_file_path", "Missing oidc_token_file_path", []string{"AKS workload identity (use_aks_workload_identity)", "AZURE_FEDERATED_TOKEN_FILE"}}},
 		{"AKS and use_oidc", vaultOnly(nil), map[string]string{
 			"ARM_USE_AKS_WORKLOAD_IDENTITY": "true", "ARM_USE_OIDC": "true", "AZURE_FEDERATED_TOKEN_FILE": "/token", "AZURE_CLIENT_ID": "c", "AZURE_TENANT_ID": "t",
-		}, wantDiag{"use_aks_workload_identity", "Conflicting authentication settings", []string{"use_oidc, use_aks_workload_identity"}}},
+		}, wantDiag{"use_aks_workload_identity", "Conflicting authentication settings", []string{"use_oidc (set by ARM_USE_OIDC), use_aks_workload_identity (set by ARM_USE_AKS_WORKLOAD_IDENTITY)"}}},
 		{"certificate password with neither certificate", credentialBlock(nil), map[string]string{"ARM_CLIENT_CERTIFICATE_PASSWORD": "pa55word", "ARM_USE_CLI": "true"},
 			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"neither client_certificate_path nor client_certificate"}}},
 	}
@@ -498,6 +500,101 @@ func TestCredentialMethods_unusedVariablesWarn(t *testing.T) {
 				if warnings[i].Summary() != "Credential variable not used" || !strings.Contains(warnings[i].Detail(), w) {
 					t.Errorf("warning %d should say %q:\n%s: %s", i, w, warnings[i].Summary(), warnings[i].Detail())
 				}
+			}
+		})
+	}
+}
+
+// use_oidc takes its ID token from the first source given, in azurerm's order (a token, a token
+// file, Azure DevOps, a GitHub-style endpoint, then AKS's ambient token file): the variables
+// several platforms set at once are not a conflict. A source set on purpose that is passed over
+// is a warning; one a platform sets by itself is not.
+func TestOIDCTokenSources_azurermOrder(t *testing.T) {
+	sp := func(env map[string]string) map[string]string {
+		out := map[string]string{"ARM_USE_OIDC": "true", "ARM_TENANT_ID": "00000000-0000-4000-8000-00000000000a", "ARM_CLIENT_ID": "00000000-0000-4000-8000-00000000000c"}
+		for k, v := range env {
+			out[k] = v
+		}
+		return out
+	}
+	github := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions.example/?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-t0ken"}
+	with := func(a, b map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range a {
+			out[k] = v
+		}
+		for k, v := range b {
+			out[k] = v
+		}
+		return out
+	}
+	vaultOnly := providerModel{VaultURL: types.StringValue(testVault)}
+	tokenFile := writeFile(t, "token", "file-id-t0ken\n")
+	cases := []struct {
+		name       string
+		cfg        providerModel
+		env        map[string]string
+		wantSource string // the end of CredentialKind
+		wantToken  string // what the assertion yields, for the sources that are not requests
+		warnOn     []string
+	}{
+		{"Azure DevOps' endpoint in every job, and a token from AzureCLI@2", vaultOnly,
+			sp(map[string]string{"SYSTEM_OIDCREQUESTURI": "https://dev.azure.com/contoso/p/_apis/oidctoken", "SYSTEM_ACCESSTOKEN": "system-t0ken", "ARM_OIDC_TOKEN": "id-t0ken"}),
+			"ID token from oidc_token (set by ARM_OIDC_TOKEN))", "id-t0ken", nil},
+		{"Azure DevOps with a service connection, and a token", vaultOnly, adoEnv(map[string]string{"ARM_OIDC_TOKEN": "id-t0ken"}),
+			"ID token from oidc_token (set by ARM_OIDC_TOKEN))", "id-t0ken", []string{"ado_pipeline_service_connection_id"}},
+		{"GitHub Actions with id-token: write, and a token", vaultOnly, sp(with(github, map[string]string{"ARM_OIDC_TOKEN": "id-t0ken"})),
+			"ID token from oidc_token (set by ARM_OIDC_TOKEN))", "id-t0ken", nil},
+		{"azurerm's request URL passed over for a token", vaultOnly, sp(map[string]string{"ARM_OIDC_REQUEST_URL": "https://token.example/", "ARM_OIDC_REQUEST_TOKEN": "t", "ARM_OIDC_TOKEN": "id-t0ken"}),
+			"ID token from oidc_token (set by ARM_OIDC_TOKEN))", "id-t0ken", []string{"oidc_request_url"}},
+		{"a token file before GitHub Actions", vaultOnly, sp(with(github, map[string]string{"ARM_OIDC_TOKEN_FILE_PATH": tokenFile})),
+			"ID token from oidc_token_file_path (set by ARM_OIDC_TOKEN_FILE_PATH))", "file-id-t0ken", nil},
+		{"a GitHub Actions runner in an AKS pod with workload identity", vaultOnly,
+			sp(with(github, map[string]string{"AZURE_FEDERATED_TOKEN_FILE": tokenFile, "AZURE_CLIENT_ID": "00000000-0000-4000-8000-0000000000a5", "AZURE_TENANT_ID": "00000000-0000-4000-8000-00000000000a"})),
+			"ID token from oidc_request_url (set by ACTIONS_ID_TOKEN_REQUEST_URL))", "", nil},
+		{"AKS's token file alone", vaultOnly, sp(map[string]string{"AZURE_FEDERATED_TOKEN_FILE": tokenFile}),
+			"ID token from oidc_token_file_path (set by AZURE_FEDERATED_TOKEN_FILE))", "file-id-t0ken", nil},
+		{"a token in the block before AKS's token file", credentialBlock(func(m *providerModel) {
+			m.UseOIDC = types.BoolValue(true)
+			m.OIDCToken = types.StringValue("id-t0ken")
+		}), map[string]string{"AZURE_FEDERATED_TOKEN_FILE": tokenFile},
+			"ID token from oidc_token (set in the provider block))", "id-t0ken", nil},
+		{"an HCP Terraform alias: its token file in the block beats the default configuration's token", credentialBlock(func(m *providerModel) {
+			m.UseOIDC = types.BoolValue(true)
+			m.OIDCTokenFilePath = types.StringValue(tokenFile)
+		}), map[string]string{"ARM_OIDC_TOKEN": "default-id-t0ken"},
+			"ID token from oidc_token_file_path (set in the provider block))", "file-id-t0ken", nil},
+		{"a token and a file that agree", vaultOnly, sp(map[string]string{"ARM_OIDC_TOKEN": "file-id-t0ken", "ARM_OIDC_TOKEN_FILE_PATH": tokenFile}),
+			"ID token from oidc_token (set by ARM_OIDC_TOKEN))", "file-id-t0ken", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, diags := resolveSettings(c.cfg, envOf(c.env))
+			if diags.HasError() {
+				t.Fatalf("unexpected errors: %v", diags)
+			}
+			if got := s.CredentialKind(); !strings.HasPrefix(got, "OIDC / workload identity") || !strings.HasSuffix(got, c.wantSource) {
+				t.Errorf("CredentialKind() = %q, want it to end with %q", got, c.wantSource)
+			}
+			if c.wantToken != "" {
+				got, err := oidcAssertion(s, oidcTokenSourcesGiven(&s)[0])(context.Background())
+				if err != nil || got != c.wantToken {
+					t.Errorf("the assertion is %q (%v), want the token %q", got, err, c.wantToken)
+				}
+			}
+			var warnedOn []string
+			for _, w := range diags.Warnings() {
+				if w.Summary() != "OIDC token source not used" {
+					t.Errorf("unexpected warning %s: %s", w.Summary(), w.Detail())
+					continue
+				}
+				warnedOn = append(warnedOn, pathOf(w))
+				if !strings.Contains(w.Detail(), "comes first in azurerm's order") {
+					t.Errorf("the warning does not say why: %s", w.Detail())
+				}
+			}
+			if strings.Join(warnedOn, ",") != strings.Join(c.warnOn, ",") {
+				t.Errorf("warnings on %v, want on %v", warnedOn, c.warnOn)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -128,14 +129,22 @@ func settingsUnknown(action string, unknown []string) diag.Diagnostics {
 
 // newStore builds the credential and the Key Vault client for s.
 func newStore(s providerSettings, version string) (*bifrost.Store, diag.Diagnostics) {
+	return newStoreWith(s, version, func() (azcore.TokenCredential, error) { return newCredential(s) })
+}
+
+// newStoreWith is newStore with the credential that build makes, as often as it is renewed.
+func newStoreWith(s providerSettings, version string, build func() (azcore.TokenCredential, error)) (*bifrost.Store, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	cred, err := newCredential(s)
+	// A token Key Vault refuses in the middle of a run (expired by the vault's clock, or
+	// revoked) gets one fresh token before the request fails (see renewingCredential).
+	cred, err := newRenewingCredential(build)
 	if err != nil {
 		diags.AddError("Cannot set up Azure authentication",
 			fmt.Sprintf("The provider could not build its %s credential: %s", s.CredentialKind(), err))
 		return nil, diags
 	}
 	opts := secretsClientOptions(s, version)
+	opts.PerRetryPolicies = append(opts.PerRetryPolicies, refusalPolicy{cred: cred})
 	client, err := azsecrets.NewClient(s.VaultURL, cred, &opts)
 	if err != nil {
 		diags.AddAttributeError(path.Root(vaultURLAttr.name), "Invalid Key Vault URL", err.Error())

@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -174,5 +176,84 @@ func TestProviderClientConnect_once(t *testing.T) {
 		if store == nil || store != first {
 			t.Fatalf("connect returned stores %p and %p", first, store)
 		}
+	}
+}
+
+// emulatorSettings are the settings of a provider block that reaches v as its officer.
+func emulatorSettings(t *testing.T, v *accVault) providerSettings {
+	t.Helper()
+	officer := v.Principal("officer")
+	s, diags := resolveSettings(providerModel{
+		VaultURL: types.StringValue(v.VaultURL()), AuthorityHost: types.StringValue(v.AuthorityHost()),
+		TenantID: types.StringValue(v.TenantID()), ClientID: types.StringValue(officer.ClientID),
+		ClientSecret:                      types.StringValue(officer.ClientSecret),
+		SkipChallengeResourceVerification: types.BoolValue(true),
+	}, envOf(nil))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return s
+}
+
+// A token that Key Vault stops accepting in the middle of a run (here it expires by the vault's
+// clock while the credential's cache still holds it) is replaced by a fresh one, once, and the
+// run goes on.
+func TestNewStore_freshTokenAfterARefusal(t *testing.T) {
+	v := newAccVault(t)
+	store, diags := newStore(emulatorSettings(t, v), "test")
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	ctx := context.Background()
+	if _, err := store.List(ctx, bifrost.Scope(testOrg), bifrost.KindSecret); err != nil {
+		t.Fatalf("listing with the first token: %v", err)
+	}
+	refusedBefore := v.StatusCounts()[http.StatusUnauthorized]
+	v.SetClockOffset(2 * time.Hour) // the emulator's tokens live one hour
+	if _, err := store.List(ctx, bifrost.Scope(testOrg), bifrost.KindSecret); err != nil {
+		t.Fatalf("listing after the vault stopped accepting the token: %v", err)
+	}
+	if refused := v.StatusCounts()[http.StatusUnauthorized] - refusedBefore; refused != 1 {
+		t.Errorf("Key Vault answered 401 %d times after the token expired, want once (the expired token)", refused)
+	}
+}
+
+// constantToken is a credential whose every token is the same string.
+type constantToken struct{ token string }
+
+func (c constantToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: c.token, ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// A token that Key Vault refuses even fresh is fetched once more, not again and again, and the
+// error says what Key Vault answered rather than guessing at the settings.
+func TestNewStore_refusedFreshTokenFailsWithKeyVaultsAnswer(t *testing.T) {
+	v := newAccVault(t)
+	builds := 0
+	store, diags := newStoreWith(emulatorSettings(t, v), "test", func() (azcore.TokenCredential, error) {
+		builds++
+		return constantToken{token: "not-a-token-this-vault-issued"}, nil
+	})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	for range 3 {
+		_, err := store.List(context.Background(), bifrost.Scope(testOrg), bifrost.KindSecret)
+		if !errors.Is(err, bifrost.ErrUnauthorized) {
+			t.Fatalf("want ErrUnauthorized, got %v", err)
+		}
+		for _, want := range []string{"Key Vault answered 401", "AKV10016: Token validation failed", "its answer says why"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("the error does not say %q: %v", want, err)
+			}
+		}
+		for _, blame := range []string{"check tenant_id", "client_id"} {
+			if strings.Contains(err.Error(), blame) {
+				t.Errorf("the error blames %s for a token Key Vault refused: %v", blame, err)
+			}
+		}
+	}
+	if builds != 2 {
+		t.Errorf("the credential was built %d times, want twice (the first, and one fresh after the refusal)", builds)
 	}
 }
