@@ -37,7 +37,7 @@ func (e *Emulator) authenticate(r *http.Request) (c caller, failure string) {
 	authz := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(authz, " ")
 	if authz == "" || !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return caller{}, "AKV10000: Request is missing a Bearer or PoP token."
+		return caller{}, "AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token."
 	}
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
