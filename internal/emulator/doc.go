@@ -4,6 +4,13 @@
 // the cloud services. Tests start one per test with [Start]; the kvemulator
 // command runs one on its own for local play.
 //
+// Its defaults are the real service's behaviour, as Microsoft's recordings
+// of Key Vault show it (replayed in recordings_test.go): deletes, recovers
+// and purges take time, a purge in progress blocks the name, recoveryLevel
+// follows the retention, versions are listed by id, backups are encrypted,
+// and a vault admits 4,000 requests per 10 seconds. Each can be turned down
+// for a test that needs it (see Faults).
+//
 // # Endpoints
 //
 // One HTTPS server (TLS only, certificate issued by a CA that [Emulator.CertPool]
@@ -41,7 +48,10 @@
 //	GET    /_emulator/principals/{name}/federated_credentials  [{"name","issuer","subject","audiences"}, ...]
 //	PUT    /_emulator/principals/{name}/federated_credentials  replace them; "issuer_name" may stand for "issuer"
 //
-// The faults document carries durations as integer milliseconds:
+// The faults document carries durations as integer milliseconds. GET
+// answers what is in effect (defaults resolved); in PUT a delay of 0 makes
+// that transition instant and a rate_limit of 0 turns the limit off (in Go,
+// the zero value means the default: use NoDelay and NoRateLimit):
 //
 //	{
 //	  "latency_ms": 20,            // Faults.Latency, added to every data-plane request
@@ -49,8 +59,11 @@
 //	  "retry_after_seconds": 1,    // Faults.RetryAfter, Retry-After of those 429s (min 1)
 //	  "server_error_share": 0.1,   // Faults.ServerErrorShare, 0..1, answered 500 or 503
 //	  "drop_share": 0.1,           // Faults.DropShare, 0..1, connection closed without a response
-//	  "delete_delay_ms": 500,      // Faults.DeleteDelay, 409 ObjectIsBeingDeleted window
-//	  "recover_delay_ms": 500      // Faults.RecoverDelay, 409 ObjectIsBeingRecovered window
+//	  "delete_delay_ms": 200,      // Faults.DeleteDelay, the deletion in progress (default 200)
+//	  "recover_delay_ms": 200,     // Faults.RecoverDelay, the recovery in progress (default 200)
+//	  "purge_delay_ms": 200,       // Faults.PurgeDelay, the purge in progress (default 200)
+//	  "rate_limit": 4000,          // Faults.RateLimit, requests admitted per window (default 4000)
+//	  "rate_window_ms": 10000      // Faults.RateWindow, the rate limit's sliding window (default 10000)
 //	}
 //
 // Faults apply to data-plane requests only, never to the token or management
@@ -89,13 +102,63 @@
 //
 // # Transitions
 //
-// DELETE answers at once; for DeleteDelay afterwards the name is "being
-// deleted": GET, PUT, PATCH and backup answer 409 ObjectIsBeingDeleted and GET
-// /deletedsecrets/{name} answers 404 until the deletion completes. After a
-// recover, for RecoverDelay the name is "being recovered": writes answer 409
-// ObjectIsBeingRecovered while GET answers 404 SecretNotFound, as Key Vault
-// does (the SDK pollers of other languages rely on that 404). Secrets in
-// either transition appear in no list.
+// Key Vault's deletes, recovers and purges are asynchronous: the request
+// answers at once and the work completes seconds later (Microsoft's
+// recordings poll every 10 seconds and see each settle between two polls).
+// The emulator models each with a delay, DefaultDeleteDelay,
+// DefaultRecoverDelay and DefaultPurgeDelay (200 ms: real, and short enough
+// for a test suite; kvemulator's flags set the real seconds):
+//
+//   - DELETE answers at once; until the deletion completes, GET
+//     /deletedsecrets/{name} answers 404 "Deleted Secret not found: {name}",
+//     GET, PATCH and backup of the secret 409 ObjectIsBeingDeleted, a PUT
+//     409 ObjectIsBeingDeleted "... cannot be re-created; retry later.", a
+//     purge 409 ObjectIsBeingDeleted "Secret is currently being deleted.".
+//   - POST recover answers at once; until the recovery completes, GET of the
+//     secret answers 404 SecretNotFound (as recorded; the SDK pollers of other
+//     languages rely on it) and writes 409 ObjectIsBeingRecovered.
+//   - A purge answers 204 at once; until it completes, the name is neither a
+//     secret nor a deleted secret (404 to reads, recover and purge), a PUT
+//     answers 409 ObjectIsBeingDeleted "... cannot be re-created; retry
+//     later." and a restore 409 Conflict (no inner error) "There was a
+//     conflict restoring the secret '{id}'...", as Key Vault does.
+//
+// Secrets in a transition appear in no list.
+//
+// # Retention
+//
+// RecoverableDays is the vault's soft-delete retention, 7 to 90 days (90 by
+// default), and sets scheduledPurgeDate, attributes.recoverableDays and
+// attributes.recoveryLevel as real vaults report them: "Recoverable" at 90
+// days, "CustomizedRecoverable" below, each followed by "+Purgeable" unless
+// the vault has PurgeProtection (whose purges answer 403).
+//
+// # Rate limit
+//
+// A vault admits DefaultRateLimit (4,000) requests in any DefaultRateWindow
+// (10 seconds), Key Vault's documented limit for secrets ("Azure Key Vault
+// service limits"); beyond, requests answer 429 Throttled with a Retry-After
+// of the seconds until the window has room. As on Key Vault, the 429s do not
+// count toward the limit; neither do the 401 challenges. Faults.RateLimit and
+// RateWindow change it, NoRateLimit (or rate_limit 0) turns it off.
+//
+// # Backups
+//
+// A backup is an opaque blob, like Key Vault's: a length-prefixed format
+// name and a compact JWE (alg "dir", enc "A256GCM") of the secret's versions,
+// encrypted with a key kept in Options.BackupKeyFile (default: the CA key
+// file + ".backup-key", created on first use, mode 0600). A backup file on
+// disk tells nothing of the values; only an emulator with the same key file
+// restores it, others answer 400 BadParameter.
+//
+// # Content type conversion
+//
+// GET with outContentType converts as Key Vault does, PFX to PEM only: a
+// secret with content type application/x-pkcs12 and a base64 PKCS#12 value
+// without a password is answered as PEM (private key, then certificates;
+// content type application/x-pem-file); any other pair answers 400
+// BadParameter "The '{from}' to '{to}' transformation is not supported. Only
+// PFX to PEM transformation is supported.".
 //
 // # Clock
 //
@@ -111,5 +174,6 @@
 // With Options.DataFile, the store (every version with its value, and the
 // soft-deleted secrets) is loaded at [Start] and written atomically (temporary
 // file and rename, mode 0600) shortly after each change and on Close. Ids are
-// not stored: they are built from the host each request was sent to.
+// not stored: they are built from the host each request was sent to. A
+// transition under way is stored as what it leads to.
 package emulator
