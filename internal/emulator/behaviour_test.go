@@ -308,3 +308,20 @@ func TestOutContentType(t *testing.T) {
 		}
 	}
 }
+
+// TestDatesAreInformational: as on Key Vault (Azure/AzureKeyVault#19), a
+// secret is readable before its nbf and after its exp.
+func TestDatesAreInformational(t *testing.T) {
+	t.Parallel()
+	e := start(t, emulator.Options{})
+	c := newClient(t, e, emulator.OfficerName)
+	past, future := time.Now().Add(-48*time.Hour).Truncate(time.Second), time.Now().Add(48*time.Hour).Truncate(time.Second)
+	set(t, c, "expired", "still-readable", &azsecrets.SetSecretParameters{SecretAttributes: &azsecrets.SecretAttributes{Expires: &past}})
+	set(t, c, "not-yet", "readable-already", &azsecrets.SetSecretParameters{SecretAttributes: &azsecrets.SecretAttributes{NotBefore: &future}})
+	for name, want := range map[string]string{"expired": "still-readable", "not-yet": "readable-already"} {
+		got, err := c.GetSecret(ctx(t), name, "", nil)
+		if err != nil || *got.Value != want {
+			t.Errorf("GET %s: %v %v", name, got.Value, err)
+		}
+	}
+}
