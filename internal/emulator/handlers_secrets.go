@@ -52,7 +52,7 @@ func (e *Emulator) serveSecrets(w http.ResponseWriter, r *http.Request, segs []s
 		e.stats.record(entry)
 	}()
 	rec.Header().Set("x-ms-request-id", randomUUID())
-	rec.Header().Set("x-ms-keyvault-service-version", "1.9.2500.1")
+	rec.Header().Set("x-ms-keyvault-service-version", "1.9.3347.1")
 	rec.Header().Set("Cache-Control", "no-cache")
 
 	switch f.draw() {
