@@ -18,6 +18,20 @@ export PATH="$(go env GOROOT)/bin:$PATH"
 
 version_of() { TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1 | awk '{print $2}' | sed 's/^v//'; }
 
+# with_progress WHAT CMD...: runs CMD, printing on stderr every 30 seconds that WHAT is still
+# being built and for how long (a Go build prints nothing for minutes), then the time it took.
+with_progress() (
+  what=$1; shift
+  start=$SECONDS
+  ( while sleep 30; do echo "  ... still building $what ($(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s so far)" >&2; done ) &
+  ticker=$!
+  trap 'kill $ticker 2>/dev/null' EXIT
+  status=0
+  "$@" || status=$?
+  [ "$status" = 0 ] && echo "  built $what in $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s" >&2
+  exit "$status"
+)
+
 # drop_unpublished_modules DIR: Terraform's go.mod `replace`s its remote-state backends (and
 # internal/legacy) with nested modules under ./internal that its published module zip leaves
 # out, so neither `go install` nor a build of the module source works. In a writable copy DIR
@@ -65,13 +79,13 @@ drop_unpublished_modules() (
 
 tf="$TOOLS_DIR/bin/terraform"
 if [ "$(version_of "$tf")" != "$TERRAFORM_VERSION" ]; then
-  echo "building terraform $TERRAFORM_VERSION into $tf (about 2 minutes)" >&2
-  GOBIN="$TOOLS_DIR/bin" GOFLAGS=-mod=mod go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
+  echo "[1/3] building terraform $TERRAFORM_VERSION into $tf (4 to 6 minutes on 2 cores)" >&2
+  GOBIN="$TOOLS_DIR/bin" GOFLAGS=-mod=mod with_progress "terraform $TERRAFORM_VERSION" go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
 fi
 
 tf_latest="$TOOLS_DIR/bin/terraform-$TERRAFORM_LATEST_VERSION"
 if [ "$(version_of "$tf_latest")" != "$TERRAFORM_LATEST_VERSION" ]; then
-  echo "building terraform $TERRAFORM_LATEST_VERSION into $tf_latest (about 3 minutes)" >&2
+  echo "[2/3] building terraform $TERRAFORM_LATEST_VERSION into $tf_latest (4 to 6 minutes on 2 cores)" >&2
   # `go install` fails on its unpublished backend modules (see drop_unpublished_modules): build
   # a writable copy of the module source without them. version.dev=no drops the -dev suffix.
   dir=$(go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_LATEST_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -79,7 +93,7 @@ if [ "$(version_of "$tf_latest")" != "$TERRAFORM_LATEST_VERSION" ]; then
   rm -rf "$src" && mkdir -p "$TOOLS_DIR/src"
   cp -r "$dir" "$src" && chmod -R u+w "$src"
   drop_unpublished_modules "$src"
-  (cd "$src" && go build -mod=mod -o "$tf_latest" -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" .)
+  (cd "$src" && with_progress "terraform $TERRAFORM_LATEST_VERSION" go build -mod=mod -o "$tf_latest" -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" .)
   rm -rf "$src"
   if [ "$(version_of "$tf_latest")" != "$TERRAFORM_LATEST_VERSION" ]; then
     echo "tools.sh: $tf_latest reports '$(version_of "$tf_latest")', not $TERRAFORM_LATEST_VERSION" >&2
@@ -90,14 +104,14 @@ fi
 
 tofu="$TOOLS_DIR/bin/tofu"
 if [ "$(version_of "$tofu")" != "$TOFU_VERSION" ]; then
-  echo "building tofu $TOFU_VERSION into $tofu (about 4 minutes)" >&2
+  echo "[3/3] building tofu $TOFU_VERSION into $tofu (8 to 12 minutes on 2 cores)" >&2
   # `go install module@version` refuses OpenTofu's replace directives, so build it from its
   # module source in a writable copy.
   dir=$(go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   src="$TOOLS_DIR/src/opentofu-$TOFU_VERSION"
   rm -rf "$src" && mkdir -p "$TOOLS_DIR/src"
   cp -r "$dir" "$src" && chmod -R u+w "$src"
-  (cd "$src" && go build -o "$tofu" -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" ./cmd/tofu)
+  (cd "$src" && with_progress "tofu $TOFU_VERSION" go build -o "$tofu" -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" ./cmd/tofu)
   rm -rf "$src"
 fi
 

@@ -70,6 +70,10 @@ data "bifrost_config" "resolved" {
   depends_on      = [bifrost_config.stripe, bifrost_config.halo, bifrost_config.support_email]
 }
 
+locals {
+  org_names = { (local.contoso) = "contoso", (local.fabrikam) = "fabrikam", global = "global" }
+}
+
 output "resolved" {
   description = "What a workflow's config.get would return, and from which scope."
   sensitive   = true
@@ -81,4 +85,18 @@ output "resolved" {
       value          = d.value
     }
   }
+}
+
+# The same answers as a table, for `make demo` to print last (`output -raw resolved_table`).
+output "resolved_table" {
+  description = "One line per config.get: the organization asking, the key, the config's type, the scope it was found in, and the value."
+  sensitive   = true
+  value = join("\n", concat(
+    [format("%-9s %-17s %-17s %-9s %s", "org", "config.get(key)", "type", "found in", "value")],
+    [for k, d in data.bifrost_config.resolved : format("%-9s %-17s %-17s %-9s %s",
+      local.org_names[d.organization_id], d.key, d.type, local.org_names[d.resolved_scope],
+      d.secret_id == null ? d.value : format("%s  (via the shared secret %s/%s)", d.value,
+      local.org_names[split("/", d.secret_id)[0]], split("/", d.secret_id)[1])
+    )]
+  ))
 }

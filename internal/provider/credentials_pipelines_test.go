@@ -85,9 +85,9 @@ func newPipelineVault(t *testing.T) *accVault {
 }
 
 // pipelineBlock is a provider block that reaches the emulator and says nothing of the
-// credential but lines: the rest comes from the environment, as in a pipeline.
-func (v *accVault) pipelineBlock(lines ...string) string {
-	return v.pipelineBlockWithoutAuthority(append([]string{fmt.Sprintf("authority_host = %q", v.AuthorityHost())}, lines...)...)
+// credential: it comes from the environment, as in a pipeline.
+func (v *accVault) pipelineBlock() string {
+	return v.pipelineBlockWithoutAuthority(fmt.Sprintf("authority_host = %q", v.AuthorityHost()))
 }
 
 // pipelineBlockWithoutAuthority is pipelineBlock for a pod where AKS sets the authority

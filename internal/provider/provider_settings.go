@@ -211,7 +211,7 @@ var (
 	}
 	useOIDCAttr = &boolAttribute{
 		name: "use_oidc", env: []string{"BIFROST_USE_OIDC", "ARM_USE_OIDC"},
-		description: "Authenticate with an OIDC token (workload identity federation), e.g. from GitHub Actions or a Kubernetes service account.",
+		description: "Authenticate with an OIDC ID token (workload identity federation), e.g. from GitHub Actions, Azure DevOps, HCP Terraform or a Kubernetes service account. When several token sources are set, the first is used, in azurerm's order: `oidc_token`, `oidc_token_file_path`, `ado_pipeline_service_connection_id` (Azure DevOps), `oidc_request_url` (GitHub Actions), then `AZURE_FEDERATED_TOKEN_FILE`.",
 		model:       func(m *providerModel) *types.Bool { return &m.UseOIDC },
 		field:       func(s *providerSettings) *bool { return &s.UseOIDC },
 	}
@@ -223,7 +223,7 @@ var (
 	}
 	oidcTokenFilePathAttr = &stringAttribute[string]{
 		name: "oidc_token_file_path", env: []string{"BIFROST_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"},
-		description: "Path to a file holding an OIDC ID token, re-read on every token request (with `use_oidc`; Kubernetes workload identity).",
+		description: "Path to a file holding an OIDC ID token, re-read on every token request (with `use_oidc`; HCP Terraform's dynamic credentials, Kubernetes workload identity). Set in the provider block it beats an `oidc_token` from the environment; set at the same level as `oidc_token`, the file must hold the same token.",
 		model:       func(m *providerModel) *types.String { return &m.OIDCTokenFilePath },
 		field:       func(s *providerSettings) *string { return &s.OIDCTokenFilePath },
 	}
