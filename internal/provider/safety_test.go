@@ -249,10 +249,15 @@ func TestAccSafety_adoptedDestroyedBeforeApply(t *testing.T) {
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			if _, err := v.kvClient().GetDeletedSecret(context.Background(), legacy, nil); err != nil {
-				return fmt.Errorf("the adopted secret is not soft-deleted after destroy: %v", err)
+			// Key Vault's deletion is asynchronous: GET deletedsecrets answers 404
+			// until it completes (the destroy does not wait for it without a purge).
+			var err error
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if _, err = v.kvClient().GetDeletedSecret(context.Background(), legacy, nil); err == nil {
+					return nil
+				}
 			}
-			return nil
+			return fmt.Errorf("the adopted secret is not soft-deleted after destroy: %v", err)
 		},
 	})
 }
