@@ -428,13 +428,13 @@ const systemOIDCRequestURI = "SYSTEM_OIDCREQUESTURI"
 const ambientTokenFile = "AZURE_FEDERATED_TOKEN_FILE"
 
 // oidcTokenSourcesGiven are the OIDC token sources that are set, in the order use_oidc takes
-// them; the first is the one it uses. The order is azurerm's (go-azure-sdk's
-// auth.NewAuthorizerFromCredentials, which azurerm's provider.go enables all at once with
-// use_oidc): a token, a token file, Azure DevOps' endpoint with a service connection, a token
-// endpoint like GitHub Actions'. Pipelines set the variables of several at once (Azure DevOps
-// sets SYSTEM_OIDCREQUESTURI in every job, GitHub Actions its request URL in every job that may
-// ask for a token), so a combination is not a conflict. AZURE_FEDERATED_TOKEN_FILE comes last:
-// azurerm reads it only with use_aks_workload_identity, so any other source beats it.
+// them; the first is the one it uses. The order is azurerm's (docs/guides/authentication.md
+// names the azurerm code and commit it was read from): a token, a token file, Azure DevOps'
+// endpoint with a service connection, a token endpoint like GitHub Actions'. Pipelines set the
+// variables of several at once (an Azure DevOps step with SYSTEM_OIDCREQUESTURI exporting a
+// token, GitHub Actions' request URL in every job that may ask for a token), so a combination
+// is not a conflict. AZURE_FEDERATED_TOKEN_FILE comes last: azurerm reads it only with
+// use_aks_workload_identity, so any other source beats it.
 func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
 	var given []*stringAttribute[string]
 	token := oidcTokenAttr.on(s)
