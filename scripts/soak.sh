@@ -5,12 +5,13 @@
 #   SIGKILL of the CLI mid-apply, then re-apply:                  TestAccSafety_crashDuringCreateConverges
 #   SIGKILL at random points of applies and destroys, then rerun: TestAccSoak_killedAtRandomPoints
 #   5 s delete and recover transitions:                           TestAccSoak_transitionDelays
+#   a second writer rotating, disabling, expiring, deleting:      TestAccSoak_otherWriters
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SOAK_ENTRIES="${SOAK_ENTRIES:-200}"
 log=.cache/soak.log
 mkdir -p .cache
-tests='^(TestAccSafety_faults|TestAccSafety_crashDuringCreateConverges|TestAccSoak_killedAtRandomPoints|TestAccSoak_transitionDelays)$'
+tests='^(TestAccSafety_faults|TestAccSafety_crashDuringCreateConverges|TestAccSoak_killedAtRandomPoints|TestAccSoak_transitionDelays|TestAccSoak_otherWriters)$'
 echo "== soak: $SOAK_ENTRIES entries on $("$TF_ACC_TERRAFORM_PATH" version | head -n1) (log: $log)"
 start=$(date +%s)
 status=0

@@ -50,6 +50,14 @@ type Entry struct {
 	// scope and name tags (false for an adopted secret not yet written by the
 	// provider). When false, Scope, Kind and Name are not filled by reads.
 	Managed bool
+	// Reference is, for a secret_reference config read from Key Vault, the
+	// secret its bifrost-reference tag names (zero when the tag is missing, as
+	// on configs written before the tag existed); writes derive the tag from
+	// Value. Lists fill it, so references can be found without reading values.
+	Reference SecretID
+	// RecoveryLevel is what Key Vault reports of the vault's soft delete and
+	// purge protection; reads fill it.
+	RecoveryLevel RecoveryLevel
 }
 
 // SecretID returns "{scope}/{name}", the id of the entry.
@@ -75,6 +83,9 @@ func entryFromBundle(id *azsecrets.ID, attrs *azsecrets.SecretAttributes, conten
 		}
 		if attrs.Updated != nil {
 			e.UpdatedAt = attrs.Updated.UTC()
+		}
+		if attrs.RecoveryLevel != nil {
+			e.RecoveryLevel = RecoveryLevel(*attrs.RecoveryLevel)
 		}
 	}
 	if contentType != nil {

@@ -30,6 +30,9 @@ var (
 	// (another Terraform state) wrote it since the caller did; nothing is
 	// read, written or deleted.
 	ErrOwnerConflict = errors.New("entry managed elsewhere")
+	// ErrChanged: a write found the entry changed in Key Vault since the caller's plan (another
+	// writer came between); nothing was written (see changes.go).
+	ErrChanged = errors.New("changed since the plan")
 	// ErrSoftDeleted: the name is held by a soft-deleted secret and recovery is off.
 	ErrSoftDeleted = errors.New("soft-deleted")
 	// ErrDisabled: the secret is disabled, so Key Vault does not return its value.
@@ -47,6 +50,10 @@ var (
 	// for a deletion or recovery to finish). The *Error also matches the
 	// context's error.
 	ErrTimeout = errors.New("timed out")
+	// ErrChallengeResource: the vault's authentication challenge names a resource whose host is
+	// not a suffix of the vault URL's host, so the client refused to send it a token (the
+	// challenge check of azsecrets, which only an emulator may need turned off).
+	ErrChallengeResource = errors.New("challenge resource does not match the vault")
 	// ErrKeyVault: any other Key Vault failure (5xx, throttling after
 	// retries, network), with Key Vault's answer in the message.
 	ErrKeyVault = errors.New("key vault request failed")
@@ -150,17 +157,9 @@ func describe(scope Scope, kind Kind, name string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString("in ")
-		b.WriteString(scopePhrase(scope))
+		b.WriteString(scope.Phrase())
 	}
 	return b.String()
-}
-
-// scopePhrase is "global" or "organization {id}".
-func scopePhrase(s Scope) string {
-	if s.IsGlobal() {
-		return "the global scope"
-	}
-	return "organization " + string(s)
 }
 
 // invalidf returns an ErrInvalid *Error with a formatted detail.
@@ -288,6 +287,9 @@ type target struct {
 	// owner is the owner token the caller holds (see ownership.go); empty:
 	// not checked.
 	owner string
+	// seen is the version the caller last saw, which breaks ties when the latest
+	// version must be found in the versions list (see latestDisabledVersion).
+	seen string
 	// value, when set, is scrubbed from Key Vault's messages as a last line
 	// of defence: a service must never echo it, but an error text is the one
 	// place a value could leak into Terraform's output.
@@ -329,6 +331,14 @@ func (t target) mapError(op string, err error) *Error {
 	if errors.As(err, &authErr) {
 		e.Code = ErrUnauthorized
 		e.Detail = "Entra ID refused to issue a token: check tenant_id, client_id and the client secret, certificate or OIDC token"
+		return e
+	}
+	if resource, ok := challengeMismatch(err); ok {
+		e.Code = ErrChallengeResource
+		e.Detail = fmt.Sprintf("the vault answered with an authentication challenge for resource %q, whose host is not part of the vault URL's host, "+
+			"so no token was sent to it: check that the vault URL is a Key Vault's (https://NAME.vault.azure.net/, or the sovereign cloud's), "+
+			"or, against a Key Vault emulator only, turn the challenge check off", resource)
+		e.Err = nil // the SDK's text names its own option, not the setting a user has
 		return e
 	}
 	se, ok := asServiceError(err)
@@ -374,6 +384,24 @@ func (t target) mapError(op string, err error) *Error {
 		e.Detail = "Key Vault failed to answer; retry later"
 	}
 	return e
+}
+
+// challengeMismatch recognizes the error of azsecrets' challenge check (keyvault/internal's
+// challenge_policy.go: `challenge resource "%s" doesn't match the requested domain...`) and
+// returns the resource it names.
+func challengeMismatch(err error) (string, bool) {
+	const prefix, suffix = `challenge resource "`, `" doesn't match the requested domain`
+	msg := err.Error()
+	i := strings.Index(msg, prefix)
+	if i < 0 {
+		return "", false
+	}
+	rest := msg[i+len(prefix):]
+	j := strings.Index(rest, suffix)
+	if j < 0 {
+		return "", false
+	}
+	return rest[:j], true
 }
 
 // scrub removes the value being written from a text taken from Key Vault.

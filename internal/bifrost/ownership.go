@@ -40,11 +40,14 @@ type Ref struct {
 	KeyVaultName string
 	// Owner is the owner token the caller holds; empty: not checked.
 	Owner string
+	// Version is the version the caller last saw, if any: a hint for reads that must find the
+	// latest version of a disabled secret among versions created in the same second.
+	Version string
 }
 
 // Ref returns the reference to e that a caller keeps after writing it.
 func (e Entry) Ref() Ref {
-	return Ref{Scope: e.Scope, Kind: e.Kind, Name: e.Name, KeyVaultName: e.KeyVaultName, Owner: e.Owner}
+	return Ref{Scope: e.Scope, Kind: e.Kind, Name: e.Name, KeyVaultName: e.KeyVaultName, Owner: e.Owner, Version: e.Version}
 }
 
 // newOwnerToken returns a fresh owner token: 16 random bytes in hex.
@@ -70,8 +73,8 @@ func checkOwnership(t target, op string, tags map[string]*string) error {
 		importID := scope + "/" + name
 		return t.errorf(ErrNameCollision, op,
 			"the Key Vault secret is a Bifrost entry (tagged as %s); adoption by URL is only for Key Vault secrets that are not Bifrost entries, "+
-				"so nothing was read into state. To manage it, import it by id %q (e.g. `import { to = bifrost_%s.NAME  id = %q }`) "+
-				"in a configuration for that scope", tagged, importID, orDefault(Kind(kind), t.kind), importID)
+				"so nothing was read into state. To manage it, import it by id %q in a configuration for that scope:\n\n%s",
+			tagged, importID, ImportBlock(orDefault(Kind(kind), t.kind), importID))
 	}
 	agrees := (kind == "" || kind == string(t.kind)) && (scope == "" || strings.EqualFold(scope, string(t.scope))) && (name == "" || name == t.name)
 	if !agrees {
@@ -83,11 +86,12 @@ func checkOwnership(t target, op string, tags map[string]*string) error {
 	}
 	if token := reserved[TagOwner]; t.owner != "" && token != "" && token != t.owner {
 		return t.errorf(ErrOwnerConflict, op,
-			"its bifrost-owner tag shows that another writer following the Bifrost layout, in practice another Terraform state "+
-				"(or a copy of this one), wrote the entry after this state did, so both manage it; nothing was read, written or deleted. "+
+			"its bifrost-owner tag (%q) is not the owner token this state holds (%q): another writer following the Bifrost layout, "+
+				"in practice another Terraform state (or a copy of this one) that created or imported the same entry, wrote it after "+
+				"this state did, so both manage it; nothing was read, written or deleted. "+
 				"Keep the entry in one state: remove it from the others with `terraform state rm`, then refresh or import it again "+
 				"(id %q) in the state that keeps it. Key Vault has no conditional writes, so the provider cannot stop two states "+
-				"from writing at once; it can only tell afterwards", t.scope.String()+"/"+t.name)
+				"from writing at once; it can only tell afterwards", token, t.owner, t.scope.String()+"/"+t.name)
 	}
 	return nil
 }
@@ -139,9 +143,15 @@ func alreadyExists(t target, e Entry, why string) error {
 	id := e.SecretID().String()
 	return t.errorf(ErrAlreadyExists, op,
 		"it already exists in Key Vault%s, so it is not managed here; the provider never overwrites an existing secret. "+
-			"To manage it, import it: `import { to = bifrost_%s.NAME  id = %q }` (for many entries at once, `import { for_each = ... }` "+
-			"over the data.bifrost_%ss list, as the import guide shows), or choose another %s",
-		why, e.Kind, id, e.Kind, e.Kind.nameNoun())
+			"Choose another %s, or import it to manage it (for many entries at once, `import { for_each = ... }` "+
+			"over the data.bifrost_%ss list, as the import guide shows):\n\n%s",
+		why, e.Kind.nameNoun(), e.Kind, ImportBlock(e.Kind, id))
+}
+
+// ImportBlock is the import block that imports the entry of kind with id, as HCL to paste:
+// one argument per line (a one-line block may hold only one argument).
+func ImportBlock(kind Kind, id string) string {
+	return fmt.Sprintf("import {\n  to = bifrost_%s.NAME\n  id = %q\n}", kind, id)
 }
 
 // softDeleted is ErrSoftDeleted naming both ways out.
@@ -156,6 +166,12 @@ func softDeleted(t target, d azsecrets.DeletedSecret) error {
 	when := ""
 	if d.ScheduledPurgeDate != nil {
 		when = fmt.Sprintf(" (Key Vault purges it on %s)", d.ScheduledPurgeDate.UTC().Format(time.RFC3339))
+	}
+	if d := deletionOf(d); d.RecoveryLevel.PurgeProtected() {
+		return t.errorf(ErrSoftDeleted, op,
+			"the Key Vault name is held by a soft-deleted secret%s, and the vault has purge protection, so it cannot be purged before then. "+
+				"Set recover_soft_deleted = true in the provider to recover it and write the new value as a new version, "+
+				"or choose another %s", when, t.kind.nameNoun())
 	}
 	return t.errorf(ErrSoftDeleted, op,
 		"the Key Vault name is held by a soft-deleted secret%s. Either set recover_soft_deleted = true in the provider "+
@@ -182,16 +198,11 @@ func vaultNameOf(u *string) string {
 }
 
 // Verified is what a caller's own ownership check of an entry found: the version and update
-// time of the latest version that a [Store.Read] returned (a Terraform refresh), with the owner
-// token the caller holds. A write given it with [AlreadyVerified] trusts that read instead of
-// making its own GET before writing.
+// time of the latest version that a [Store.Read] returned (a Terraform refresh). A write given
+// it with [AlreadyVerified] trusts that read instead of making its own GET before writing.
 type Verified struct {
 	Version   string
 	UpdatedAt time.Time
-	// Found, when set, is the entry as that read found it (its metadata: content type, dates,
-	// enabled): UpdateMetadata then PATCHes without reading it again, unless the update clears
-	// a field, which takes the current value (see UpdateMetadata).
-	Found *Entry
 }
 
 // WriteOption changes how Rotate, UpdateMetadata and Delete go about a write.
@@ -199,16 +210,21 @@ type WriteOption func(*writeOptions)
 
 type writeOptions struct {
 	verified *Verified
+	// prior is the entry as the caller's plan saw it (see Against).
+	prior *Entry
+	// retag and newOwner: see Retag and NewOwner.
+	retag, newOwner bool
 }
 
-// AlreadyVerified tells Rotate, UpdateMetadata (given v.Found) and Delete that the caller checked ownership moments ago by a
-// read that found v (a refresh in the same Terraform run), so the write skips its own GET:
-// one request instead of two. The caller must pass only a check it made itself, recently:
-// Key Vault has no conditional writes, so nothing the store can do stops a writer that came
-// between that read and this write, and the window grows from the store's GET-then-write
-// (milliseconds) to read-then-write. The owner token still makes such a writer's next refresh
-// fail, and Delete checks the tags Key Vault returns for the deleted secret, recovering one
-// that turns out not to be the caller's.
+// AlreadyVerified tells Rotate, UpdateMetadata and Delete that the caller checked ownership
+// moments ago by a read that found v (a refresh in the same Terraform run), so the write skips
+// its own GET: one request instead of two. The caller must pass only a check it made itself,
+// recently: Key Vault has no conditional writes, so nothing the store can do stops a writer
+// that came between that read and this write, and the window grows from the store's
+// GET-then-write (milliseconds) to read-then-write. Writes given [Against] are shaped so that
+// such a writer's change is not taken in (see changes.go); the owner token still makes
+// another state's next refresh fail, and Delete checks the tags Key Vault returns for the
+// deleted secret, recovering one that turns out not to be the caller's.
 func AlreadyVerified(v Verified) WriteOption {
 	return func(o *writeOptions) {
 		if v.Version != "" {
@@ -217,10 +233,49 @@ func AlreadyVerified(v Verified) WriteOption {
 	}
 }
 
+// Retag makes a metadata update write the entry's tags even when the caller's view of them
+// has not changed: the caller's last read found reserved tags the layout writes missing in
+// Key Vault (an entry written before a tag existed, or tags removed outside).
+func Retag() WriteOption { return func(o *writeOptions) { o.retag = true } }
+
+// NewOwner makes a write stamp a fresh owner token instead of the one the caller holds, after
+// checking that one: a caller that took its token from Key Vault (an import) rather than
+// writing it shares it with whoever wrote it, and only a token of its own lets each of them
+// tell at its next read that the other wrote (see checkOwnership).
+func NewOwner() WriteOption { return func(o *writeOptions) { o.newOwner = true } }
+
 func writeOptionsOf(opts []WriteOption) writeOptions {
 	var o writeOptions
 	for _, f := range opts {
 		f(&o)
 	}
 	return o
+}
+
+// ownerToWrite is the owner token a write stamps: the caller's, or a fresh one when it holds
+// none or asked for its own.
+func (o writeOptions) ownerToWrite(held string) string {
+	if held == "" || o.newOwner {
+		return newOwnerToken()
+	}
+	return held
+}
+
+// TagsComplete reports whether the reserved tags Key Vault holds for e (as a read returned
+// it) are all the layout writes for it now: its identity, an owner token, and a
+// secret_reference config's reference tag naming the secret its value names. A write that
+// finds them incomplete writes them again (see [Retag]).
+func (e Entry) TagsComplete() bool {
+	if !e.Managed || e.Owner == "" {
+		return false
+	}
+	if e.Kind == KindConfig && e.Type == TypeSecretReference {
+		if e.Reference == (SecretID{}) {
+			return false
+		}
+		if id, err := ParseSecretID(e.Value); err == nil && id != e.Reference {
+			return false
+		}
+	}
+	return true
 }

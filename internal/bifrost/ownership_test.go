@@ -42,8 +42,8 @@ func TestStoreOwnerToken(t *testing.T) {
 	for name, op := range map[string]func() error{
 		"read":   func() error { _, err := s.Read(ctx, stale); return err },
 		"rotate": func() error { _, err := s.Rotate(ctx, e); return err },
-		"update": func() error { _, err := s.UpdateMetadata(ctx, e); return err },
-		"delete": func() error { return s.Delete(ctx, stale) },
+		"update": func() error { _, _, err := s.UpdateMetadata(ctx, e); return err },
+		"delete": func() error { _, err := s.Delete(ctx, stale); return err },
 	} {
 		err := op()
 		if !errors.Is(err, ErrOwnerConflict) || !strings.Contains(err.Error(), "another Terraform state") {
@@ -150,15 +150,15 @@ func TestStoreDeleteAdopted(t *testing.T) {
 	if _, err := raw.SetSecret(ctx, legacy, azsecrets.SetSecretParameters{Value: to.Ptr("old")}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete(ctx, Ref{Kind: KindSecret, KeyVaultName: legacy}); err != nil {
+	if _, err := s.Delete(ctx, Ref{Kind: KindSecret, KeyVaultName: legacy}); err != nil {
 		t.Fatalf("delete of an adopted secret by its Key Vault name: %v", err)
 	}
-	if _, err := raw.GetDeletedSecret(ctx, legacy, nil); err != nil {
+	if err := waitSoftDeleted(ctx, raw, legacy); err != nil {
 		t.Errorf("the adopted secret is not soft-deleted: %v", err)
 	}
 
 	entry := mustCreate(t, s, secretEntry(orgA, "entry", "x"))
-	if err := s.Delete(ctx, Ref{Kind: KindSecret, KeyVaultName: entry.KeyVaultName}); !errors.Is(err, ErrNameCollision) {
+	if _, err := s.Delete(ctx, Ref{Kind: KindSecret, KeyVaultName: entry.KeyVaultName}); !errors.Is(err, ErrNameCollision) {
 		t.Errorf("delete of a Bifrost entry as an adopted secret: %v, want ErrNameCollision", err)
 	}
 	if got := rawValue(t, raw, entry.KeyVaultName); got != "x" {

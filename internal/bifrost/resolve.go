@@ -98,7 +98,7 @@ func resolveValue(op, key string, cfg *Entry, readSecret func(SecretID) (*Entry,
 		}
 		c := *e
 		c.Op = op
-		c.Detail += fmt.Sprintf(" (referenced by config %q in %s)", key, scopePhrase(cfg.Scope))
+		c.Detail += fmt.Sprintf(" (referenced by config %q in %s)", key, cfg.Scope.Phrase())
 		return nil, &c
 	}
 	r.Secret = sec
@@ -111,7 +111,7 @@ func resolveValue(op, key string, cfg *Entry, readSecret func(SecretID) (*Entry,
 func missingConfig(t target, tried []Scope, fallback bool, cause error) *Error {
 	where := make([]string, len(tried))
 	for i, sc := range tried {
-		where[i] = scopePhrase(sc)
+		where[i] = sc.Phrase()
 	}
 	detail := "not found in " + strings.Join(where, " or in ")
 	if !fallback && !t.scope.IsGlobal() {

@@ -165,7 +165,7 @@ func missingConfigs(t target, keys []string, tried []Scope, fallback bool) *Erro
 	}
 	where := make([]string, len(tried))
 	for i, sc := range tried {
-		where[i] = scopePhrase(sc)
+		where[i] = sc.Phrase()
 	}
 	quoted := make([]string, len(keys))
 	for i, k := range keys {

@@ -42,7 +42,7 @@ func TestResolveConfigs(t *testing.T) {
 	} {
 		mustCreate(t, s, e)
 	}
-	if err := s.Delete(ctx, secretEntry(GlobalScope, "gone", "").Ref()); err != nil {
+	if _, err := s.Delete(ctx, secretEntry(GlobalScope, "gone", "").Ref()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -37,6 +37,14 @@ func (s Scope) IsGlobal() bool { return s == GlobalScope }
 // String returns the scope as stored.
 func (s Scope) String() string { return string(s) }
 
+// Phrase names the scope in messages: "the global scope" or "organization {id}".
+func (s Scope) Phrase() string {
+	if s.IsGlobal() {
+		return "the global scope"
+	}
+	return "organization " + string(s)
+}
+
 // isUUID reports whether s has the canonical 8-4-4-4-12 hex layout. The
 // version and variant bits are not checked: Bifrost issues the ids, the
 // provider only needs a stable, unambiguous spelling. uuid.Parse is not used

@@ -1,6 +1,7 @@
 package bifrost
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -100,6 +101,34 @@ func (s *Store) List(ctx context.Context, scope Scope, kind Kind) ([]Entry, erro
 	}
 	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
+}
+
+// ListAll returns the entries of one kind in every scope, sorted by scope and name, without
+// values: one listing of the vault, as List.
+func (s *Store) ListAll(ctx context.Context, kind Kind) ([]Entry, error) {
+	const op = "list"
+	if _, err := ParseKind(string(kind)); err != nil {
+		return nil, withTarget(err, target{}, op)
+	}
+	var out []Entry
+	err := s.eachListed(ctx, target{kind: kind}, op, func(e Entry) {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Entry) int {
+		return cmp.Or(strings.Compare(string(a.Scope), string(b.Scope)), strings.Compare(a.Name, b.Name))
+	})
+	return out, nil
+}
+
+// MayReference reports whether config e could be a reference to secret: a secret_reference
+// config in the secret's scope, or in any scope when the secret is global (see CheckReference).
+func (e Entry) MayReference(secret SecretID) bool {
+	return e.Kind == KindConfig && e.Type == TypeSecretReference && (e.Scope == secret.Scope || secret.Scope.IsGlobal())
 }
 
 // eachListed pages through the whole secret list once and calls visit with
@@ -203,7 +232,7 @@ func identify(op string, scope Scope, kind Kind, name string) (target, error) {
 // a Key Vault secret adopted by its physical name, which it must give.
 func refTarget(op string, ref Ref) (target, error) {
 	if ref.Name == "" {
-		t := target{kind: ref.Kind, kvName: ref.KeyVaultName, owner: ref.Owner}
+		t := target{kind: ref.Kind, kvName: ref.KeyVaultName, owner: ref.Owner, seen: ref.Version}
 		if err := ValidateKeyVaultName(ref.KeyVaultName); err != nil {
 			return t, withTarget(err, t, op)
 		}
@@ -213,7 +242,7 @@ func refTarget(op string, ref Ref) (target, error) {
 	if err != nil {
 		return t, err
 	}
-	t.owner = ref.Owner
+	t.owner, t.seen = ref.Owner, ref.Version
 	if ref.KeyVaultName != "" {
 		if err := ValidateKeyVaultName(ref.KeyVaultName); err != nil {
 			return t, withTarget(err, t, op)

@@ -6,34 +6,51 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 )
 
+// Deletion is what a [Store.Delete] did.
+type Deletion struct {
+	// RecoveryLevel is the vault's, as Key Vault reported it for the deleted secret (empty when
+	// the secret was gone already).
+	RecoveryLevel RecoveryLevel
+	// ScheduledPurgeDate is when Key Vault purges the soft-deleted secret, when it keeps one.
+	ScheduledPurgeDate *time.Time
+	// Purged reports that the deleted secret was purged (PurgeOnDestroy).
+	Purged bool
+	// PurgeRefused reports that PurgeOnDestroy could not be honoured because the vault has purge
+	// protection: the secret stays soft-deleted until ScheduledPurgeDate. Not an error: the
+	// entry is deleted, as far as any reader can tell, and a create of the same name recovers it.
+	PurgeRefused bool
+}
+
 // Delete soft-deletes the entry ref names, after checking ownership (a ref
 // without a name deletes an adopted Key Vault secret by its physical name,
 // refusing one that turns out to be a Bifrost entry). With PurgeOnDestroy it
-// then waits for the deletion to finish and purges the secret. An entry that
-// is already gone is not an error (with PurgeOnDestroy, a soft-deleted one
-// that is ours is still purged).
+// then waits for the deletion to finish and purges the secret, unless the
+// vault's recovery level shows purge protection (Deletion.PurgeRefused). An
+// entry that is already gone is not an error (with PurgeOnDestroy, a
+// soft-deleted one that is ours is still purged).
 //
 // With [AlreadyVerified], the caller's own recent check stands in for the
 // GET: the deletion is the DELETE alone, and ownership is checked again on
 // the tags of the deleted secret that Key Vault returns. A secret that turns
 // out not to be the caller's (another writer came since the caller's check)
 // is recovered, when the vault keeps deleted secrets, and the error says so.
-func (s *Store) Delete(ctx context.Context, ref Ref, opts ...WriteOption) error {
+func (s *Store) Delete(ctx context.Context, ref Ref, opts ...WriteOption) (Deletion, error) {
 	const op = "delete"
 	t, err := refTarget(op, ref)
 	if err != nil {
-		return err
+		return Deletion{}, err
 	}
 	// Verified, a missing secret shows as the DELETE's 404, handled below.
 	verified := writeOptionsOf(opts).verified != nil
 	if !verified {
 		if _, _, err := s.latest(ctx, t, op); err != nil {
 			if !isCode(err, ErrNotFound) {
-				return err
+				return Deletion{}, err
 			}
 			return s.purgeGone(ctx, t, op)
 		}
@@ -52,15 +69,20 @@ func (s *Store) Delete(ctx context.Context, ref Ref, opts ...WriteOption) error 
 		// is the one asked for.
 		return s.purgeGone(ctx, t, op)
 	case err != nil:
-		return t.mapError(op, err)
+		return Deletion{}, t.mapError(op, err)
 	}
 	if verified {
 		if err := s.checkDeleted(ctx, t, op, deleted); err != nil {
-			return err
+			return Deletion{}, err
 		}
 	}
-	if !s.opts.PurgeOnDestroy || !recoverable(deleted.Attributes) {
-		return nil
+	d := deletionOf(deleted)
+	if !s.opts.PurgeOnDestroy || !d.RecoveryLevel.Recoverable() {
+		return d, nil
+	}
+	if !d.RecoveryLevel.Purgeable() {
+		d.PurgeRefused = true
+		return d, nil
 	}
 	// Until Key Vault has finished the deletion, GET deletedsecrets answers
 	// 404 or 409 ObjectIsBeingDeleted.
@@ -69,62 +91,68 @@ func (s *Store) Delete(ctx context.Context, ref Ref, opts ...WriteOption) error 
 		return err == nil || !(isTransient(err) || isStatus(err, http.StatusNotFound)), err
 	})
 	if err != nil {
-		return t.mapError(op, err)
+		return d, t.mapError(op, err)
 	}
-	return s.purge(ctx, t)
+	return s.purge(ctx, t, d)
+}
+
+// deletionOf is what Key Vault's answer to a DELETE says of the deleted secret.
+func deletionOf(deleted azsecrets.DeletedSecret) Deletion {
+	d := Deletion{ScheduledPurgeDate: copyTime(deleted.ScheduledPurgeDate)}
+	if deleted.Attributes != nil && deleted.Attributes.RecoveryLevel != nil {
+		d.RecoveryLevel = RecoveryLevel(*deleted.Attributes.RecoveryLevel)
+	}
+	return d
 }
 
 // purgeGone finishes the deletion of a secret that is gone already: with
 // PurgeOnDestroy, what is left of it in the deleted secrets is purged, if its
 // tags say it is ours. One look tells whether there is something to purge,
 // without waiting for what may never come.
-func (s *Store) purgeGone(ctx context.Context, t target, op string) error {
+func (s *Store) purgeGone(ctx context.Context, t target, op string) (Deletion, error) {
 	if !s.opts.PurgeOnDestroy {
-		return nil
+		return Deletion{}, nil
 	}
 	deleted, err := s.getDeletedSecret(ctx, t.kvName)
 	if isStatus(err, http.StatusNotFound) {
-		return nil
+		return Deletion{}, nil
 	}
 	if err != nil {
-		return t.mapError(op, err)
+		return Deletion{}, t.mapError(op, err)
 	}
 	if err := checkOwnership(t, op, deleted.Tags); err != nil {
-		return err
+		return Deletion{}, err
 	}
-	return s.purge(ctx, t)
+	d := deletionOf(deleted)
+	if !d.RecoveryLevel.Purgeable() {
+		d.PurgeRefused = true
+		return d, nil
+	}
+	return s.purge(ctx, t, d)
 }
 
-// recoverable reports whether a deleted secret is kept soft-deleted (and so
-// can be purged). Key Vault reports it in recoveryLevel; without soft delete
-// ("Purgeable") the secret is gone at once. Unknown means yes.
-func recoverable(attrs *azsecrets.SecretAttributes) bool {
-	if attrs == nil || attrs.RecoveryLevel == nil || *attrs.RecoveryLevel == "" {
-		return true
-	}
-	return strings.Contains(*attrs.RecoveryLevel, "Recoverable")
-}
-
-// purge purges a soft-deleted secret. A 404 means it is gone already.
-func (s *Store) purge(ctx context.Context, t target) error {
+// purge purges a soft-deleted secret. A 404 means it is gone already. A
+// refusal for purge protection (the recovery level did not show it, or the
+// vault changed) is d with PurgeRefused, not an error.
+func (s *Store) purge(ctx context.Context, t target, d Deletion) (Deletion, error) {
 	const op = "purge"
 	err := s.call(ctx, func() error { return s.kv.PurgeDeletedSecret(ctx, t.kvName) })
 	switch {
 	case err == nil, isStatus(err, http.StatusNotFound):
-		return nil
+		d.Purged = true
+		return d, nil
 	case isStatus(err, http.StatusForbidden):
-		e := t.mapError(op, err)
 		se, _ := asServiceError(err)
 		if strings.Contains(strings.ToLower(se.message), "purge protection") {
-			e.Detail = "the vault has purge protection enabled, so the deleted secret cannot be purged; it stays recoverable until its scheduled purge date. " +
-				"Set purge_on_destroy = false for this vault"
-		} else {
-			e.Detail = `the secret was deleted but could not be purged: the principal needs the purge permission (role "Key Vault Secrets Officer"), ` +
-				"or the vault has purge protection enabled, in which case set purge_on_destroy = false"
+			d.PurgeRefused = true
+			return d, nil
 		}
-		return e
+		e := t.mapError(op, err)
+		e.Detail = `the secret was deleted but could not be purged: the principal needs the purge permission (role "Key Vault Secrets Officer"); ` +
+			"it stays recoverable until its scheduled purge date"
+		return d, e
 	default:
-		return t.mapError(op, err)
+		return d, t.mapError(op, err)
 	}
 }
 
@@ -166,7 +194,7 @@ func (s *Store) checkDeleted(ctx context.Context, t target, op string, deleted a
 	}
 	const untouched = "nothing was read, written or deleted"
 	outcome := "it changed after this state last read it and was deleted before that showed; the deletion was undone (the secret was recovered)"
-	if !recoverable(deleted.Attributes) {
+	if !deletionOf(deleted).RecoveryLevel.Recoverable() {
 		outcome = "it changed after this state last read it and was deleted before that showed; the vault does not keep deleted secrets, so it is gone"
 	} else if rerr := s.recoverAndWait(ctx, t); rerr != nil {
 		outcome = fmt.Sprintf("it changed after this state last read it and was deleted before that showed; recovering it failed (%v), "+

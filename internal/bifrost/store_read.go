@@ -212,7 +212,7 @@ func (s *Store) latest(ctx context.Context, t target, op string) (e Entry, hasVa
 		}
 	case isDisabled(err):
 		var p *azsecrets.SecretProperties
-		p, err = s.latestDisabledVersion(ctx, t.kvName)
+		p, err = s.latestDisabledVersion(ctx, t.kvName, t.seen)
 		if err != nil {
 			return Entry{}, false, t.mapError(op, err)
 		}
@@ -230,15 +230,28 @@ func (s *Store) latest(ctx context.Context, t target, op string) (e Entry, hasVa
 	return e, hasValue, nil
 }
 
-// latestDisabledVersion finds, in the versions list, the latest version of
-// a secret whose latest version is known to be disabled: the disabled
-// version created last. Key Vault keeps no other order and timestamps are
-// whole seconds, so limiting the search to disabled versions is what breaks
-// most ties; remaining ties keep the one listed last.
-func (s *Store) latestDisabledVersion(ctx context.Context, kvName string) (*azsecrets.SecretProperties, error) {
+// latestDisabledVersion finds, in the versions list, the latest version of a secret whose
+// latest version is known to be disabled: the disabled version created last. Key Vault lists
+// versions in version-id order, which says nothing of age, and keeps creation times in whole
+// seconds, so versions created in the same second tie: limiting the search to disabled
+// versions breaks most ties, and the version the caller last saw (seen, may be empty) breaks
+// the rest in its favour; any remaining tie takes the highest version id, so that the answer
+// at least does not change from one read to the next.
+func (s *Store) latestDisabledVersion(ctx context.Context, kvName, seen string) (*azsecrets.SecretProperties, error) {
 	var latest, latestDisabled *azsecrets.SecretProperties
 	later := func(p, than *azsecrets.SecretProperties) bool {
-		return than == nil || !p.Attributes.Created.Before(*than.Attributes.Created)
+		if than == nil {
+			return true
+		}
+		pc, tc := p.Attributes.Created.Unix(), than.Attributes.Created.Unix()
+		if pc != tc {
+			return pc > tc
+		}
+		pv, tv := p.ID.Version(), than.ID.Version()
+		if pv == seen || tv == seen {
+			return pv == seen
+		}
+		return pv > tv
 	}
 	pager := s.kv.NewListSecretPropertiesVersionsPager(kvName)
 	for pager.More() {
@@ -247,7 +260,7 @@ func (s *Store) latestDisabledVersion(ctx context.Context, kvName string) (*azse
 			return nil, err
 		}
 		for _, p := range page.Value {
-			if p == nil || p.Attributes == nil || p.Attributes.Created == nil {
+			if p == nil || p.ID == nil || p.Attributes == nil || p.Attributes.Created == nil {
 				continue
 			}
 			if later(p, latest) {

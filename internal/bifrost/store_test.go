@@ -80,6 +80,22 @@ func rawValue(t *testing.T, c *azsecrets.Client, kvName string) string {
 	return *resp.Value
 }
 
+// waitSoftDeleted waits until Key Vault has finished deleting name: its deletion is
+// asynchronous, and GET deletedsecrets answers 404 until then.
+func waitSoftDeleted(ctx context.Context, raw *azsecrets.Client, name string) error {
+	for {
+		_, err := raw.GetDeletedSecret(ctx, name, nil)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 func rawVersions(t *testing.T, c *azsecrets.Client, kvName string) int {
 	t.Helper()
 	n := 0
@@ -232,8 +248,8 @@ func TestStoreNameCollision(t *testing.T) {
 	ops := map[string]func() error{
 		"create": func() error { _, err := s.Create(ctx, mine); return err },
 		"rotate": func() error { _, err := s.Rotate(ctx, mine); return err },
-		"update": func() error { _, err := s.UpdateMetadata(ctx, mine); return err },
-		"delete": func() error { return s.Delete(ctx, mine.Ref()) },
+		"update": func() error { _, _, err := s.UpdateMetadata(ctx, mine); return err },
+		"delete": func() error { _, err := s.Delete(ctx, mine.Ref()); return err },
 		"get":    func() error { _, err := s.Get(ctx, GlobalScope, KindSecret, "smtp"); return err },
 	}
 	for name, op := range ops {
@@ -333,7 +349,7 @@ func TestStoreUpdateMetadata(t *testing.T) {
 	e.NotBefore = &nbf
 	e.ExpiresAt = &later
 	e.Enabled = false
-	updated, err := s.UpdateMetadata(ctx, e)
+	updated, _, err := s.UpdateMetadata(ctx, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +380,7 @@ func TestStoreUpdateMetadata(t *testing.T) {
 	// Clearing a date of a disabled secret: PATCH with explicit nulls. The
 	// emulator keeps the field (as Key Vault may), which must be reported.
 	e.NotBefore = nil
-	if got, err := s.UpdateMetadata(ctx, e); err != nil {
+	if got, _, err := s.UpdateMetadata(ctx, e); err != nil {
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "enabled = true") {
 			t.Errorf("clearing a date of a disabled secret: %v", err)
 		}
@@ -376,7 +392,7 @@ func TestStoreUpdateMetadata(t *testing.T) {
 	// Enable it again (the ownership check reads the versions list).
 	e.Enabled = true
 	v.em.ResetRequestCounts()
-	if _, err := s.UpdateMetadata(ctx, e); err != nil {
+	if _, _, err := s.UpdateMetadata(ctx, e); err != nil {
 		t.Fatal(err)
 	}
 	v.assertCounts(t, "update of a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpUpdateSecret: 1})
@@ -392,7 +408,7 @@ func TestStoreUpdateMetadata(t *testing.T) {
 	// same value and without them.
 	e.NotBefore, e.ExpiresAt, e.ContentType = nil, nil, ""
 	v.em.ResetRequestCounts()
-	cleared, err := s.UpdateMetadata(ctx, e)
+	cleared, _, err := s.UpdateMetadata(ctx, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,15 +437,15 @@ func TestStoreDeleteAndRecreate(t *testing.T) {
 	e := secretEntry(orgA, "smtp", "old-value")
 	first := mustCreate(t, recovering, e)
 	v.em.ResetRequestCounts()
-	if err := recovering.Delete(ctx, e.Ref()); err != nil {
+	if _, err := recovering.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	v.assertCounts(t, "delete", map[string]int{emulator.OpGetSecret: 1, emulator.OpDeleteSecret: 1})
-	if _, err := raw.GetDeletedSecret(ctx, first.KeyVaultName, nil); err != nil {
+	if err := waitSoftDeleted(ctx, raw, first.KeyVaultName); err != nil {
 		t.Fatalf("not soft-deleted: %v", err)
 	}
 	// Deleting again is not an error: the outcome is the one asked for.
-	if err := recovering.Delete(ctx, e.Ref()); err != nil {
+	if _, err := recovering.Delete(ctx, e.Ref()); err != nil {
 		t.Errorf("second delete: %v", err)
 	}
 
@@ -478,7 +494,7 @@ func TestStoreTransitions(t *testing.T) {
 
 	e := secretEntry(GlobalScope, "smtp", "one")
 	first := mustCreate(t, s, e)
-	if err := s.Delete(ctx, e.Ref()); err != nil {
+	if _, err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	e.Value = "two"
@@ -495,7 +511,7 @@ func TestStoreTransitions(t *testing.T) {
 	}
 
 	// A deadline shorter than the transition ends the wait with ErrTimeout.
-	if err := s.Delete(ctx, e.Ref()); err != nil {
+	if _, err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	short, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
@@ -516,7 +532,7 @@ func TestStorePurgeOnDestroy(t *testing.T) {
 	e := secretEntry(orgA, "smtp", "x")
 	created := mustCreate(t, s, e)
 	v.em.ResetRequestCounts()
-	if err := s.Delete(ctx, e.Ref()); err != nil {
+	if _, err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	counts := v.em.RequestCounts()
@@ -537,7 +553,7 @@ func TestStorePurgeOnDestroy(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(400 * time.Millisecond)
-	if err := s.Delete(ctx, e.Ref()); err != nil {
+	if _, err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := raw.GetDeletedSecret(ctx, created.KeyVaultName, nil); err == nil {
@@ -545,15 +561,35 @@ func TestStorePurgeOnDestroy(t *testing.T) {
 	}
 }
 
+// Under purge protection, purge_on_destroy cannot be honoured: Key Vault's recovery level
+// says so, so the store does not try; the deletion is reported as not purged, with the date
+// Key Vault will purge, and a create of the name then recovers it or says why it cannot purge.
 func TestStorePurgeProtection(t *testing.T) {
 	v := newTestVault(t, emulator.Options{PurgeProtection: true})
 	s := v.store(t, emulator.OfficerName, StoreOptions{PurgeOnDestroy: true})
 	ctx := testContext(t)
+	v.warm(t, s)
 	e := secretEntry(orgA, "smtp", "x")
-	mustCreate(t, s, e)
-	err := s.Delete(ctx, e.Ref())
-	if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "purge protection") || !strings.Contains(err.Error(), "purge_on_destroy = false") {
-		t.Errorf("purge under purge protection: %v", err)
+	created := mustCreate(t, s, e)
+	if !created.RecoveryLevel.PurgeProtected() {
+		t.Errorf("recovery level of a secret in a purge-protected vault: %q", created.RecoveryLevel)
+	}
+	v.em.ResetRequestCounts()
+	d, err := s.Delete(ctx, e.Ref())
+	if err != nil {
+		t.Fatalf("delete under purge protection: %v", err)
+	}
+	if !d.PurgeRefused || d.Purged || d.ScheduledPurgeDate == nil || d.RecoveryLevel.Purgeable() {
+		t.Errorf("deletion under purge protection: %+v, want purge refused with a scheduled purge date", d)
+	}
+	v.assertCounts(t, "delete under purge protection", map[string]int{emulator.OpGetSecret: 1, emulator.OpDeleteSecret: 1})
+
+	_, err = v.store(t, emulator.OfficerName, StoreOptions{}).Create(ctx, e)
+	if !errors.Is(err, ErrSoftDeleted) || !strings.Contains(err.Error(), "purge protection") || !strings.Contains(err.Error(), "recover_soft_deleted = true") {
+		t.Errorf("create over a purge-protected deleted secret without recovery: %v", err)
+	}
+	if _, err := v.store(t, emulator.OfficerName, StoreOptions{RecoverSoftDeleted: true}).Create(ctx, e); err != nil {
+		t.Errorf("create over a purge-protected deleted secret, recovering: %v", err)
 	}
 }
 
@@ -568,8 +604,8 @@ func TestStorePermissions(t *testing.T) {
 	for name, write := range map[string]func() error{
 		"create": func() error { _, err := reader.Create(ctx, secretEntry(orgA, "new", "y")); return err },
 		"rotate": func() error { _, err := reader.Rotate(ctx, secretEntry(orgA, "smtp", "y")); return err },
-		"update": func() error { _, err := reader.UpdateMetadata(ctx, secretEntry(orgA, "smtp", "")); return err },
-		"delete": func() error { return reader.Delete(ctx, secretEntry(orgA, "smtp", "").Ref()) },
+		"update": func() error { _, _, err := reader.UpdateMetadata(ctx, secretEntry(orgA, "smtp", "")); return err },
+		"delete": func() error { _, err := reader.Delete(ctx, secretEntry(orgA, "smtp", "").Ref()); return err },
 	} {
 		err := write()
 		if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), `"Key Vault Secrets Officer"`) {
@@ -624,7 +660,7 @@ func TestResolveConfig(t *testing.T) {
 	}
 	// The store refuses to write a dangling reference, so the secret is deleted after its
 	// config was written, as happens when a secret is destroyed behind its configs' back.
-	if err := s.Delete(ctx, secretEntry(GlobalScope, "missing", "").Ref()); err != nil {
+	if _, err := s.Delete(ctx, secretEntry(GlobalScope, "missing", "").Ref()); err != nil {
 		t.Fatal(err)
 	}
 	// A cross-organization reference cannot be written through the store;
@@ -829,7 +865,7 @@ func TestStoreAdoptByKeyVaultName(t *testing.T) {
 	e := secretEntry(orgA, "stripe", "")
 	e.KeyVaultName = legacy
 	e.Tags = got.Tags
-	updated, err := s.UpdateMetadata(ctx, e)
+	updated, _, err := s.UpdateMetadata(ctx, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -878,13 +914,17 @@ func TestStoreDisabledSecret(t *testing.T) {
 	ctx := testContext(t)
 	v.warm(t, s)
 
+	// Key Vault keeps creation times in whole seconds: each version a second later than the
+	// last, so that the latest disabled version is not a tie (see latestDisabledVersion).
 	e := secretEntry(orgA, "smtp", "v1")
 	first := mustCreate(t, s, e)
+	v.em.SetClockOffset(v.em.ClockOffset() + time.Second)
 	e.Value, e.Enabled = "v2", false
 	second, err := s.Rotate(ctx, e)
 	if err != nil {
 		t.Fatal(err)
 	}
+	v.em.SetClockOffset(v.em.ClockOffset() + time.Second)
 	e.Value = "v3"
 	v.em.ResetRequestCounts()
 	third, err := s.Rotate(ctx, e)
@@ -902,11 +942,31 @@ func TestStoreDisabledSecret(t *testing.T) {
 	if meta.Version != third.Version || meta.Enabled {
 		t.Errorf("metadata: version %s enabled %v, want %s (the latest, disabled)", meta.Version, meta.Enabled, third.Version)
 	}
+	// Two disabled versions of the same second: the one the caller last saw wins the tie.
+	v.em.SetClockOffset(v.em.ClockOffset() + time.Second)
+	e.Value = "v4"
+	fourth, err := s.Rotate(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Value = "v5"
+	fifth, err := s.Rotate(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fourth.CreatedAt.Equal(fifth.CreatedAt) {
+		for _, seen := range []*Entry{fourth, fifth} {
+			ref := seen.Ref()
+			if got, err := s.Read(ctx, ref); err != nil || got.Version != seen.Version {
+				t.Errorf("read of a tie having seen %s: %v, %v", seen.Version, got, err)
+			}
+		}
+	}
 	if _, err := s.Create(ctx, e); !errors.Is(err, ErrAlreadyExists) {
 		t.Errorf("create over a disabled secret: %v", err)
 	}
 	v.em.ResetRequestCounts()
-	if err := s.Delete(ctx, e.Ref()); err != nil {
+	if _, err := s.Delete(ctx, e.Ref()); err != nil {
 		t.Fatal(err)
 	}
 	v.assertCounts(t, "delete a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpDeleteSecret: 1})

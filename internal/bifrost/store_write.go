@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,11 +110,12 @@ func (s *Store) takeOver(ctx context.Context, t target, e Entry) (*Entry, error)
 	return &taken, nil
 }
 
-// Rotate writes e.Value as a new version of an existing entry, with e's
-// tags, content type and attributes, after checking ownership (e.Owner is
-// the token the caller holds; a fresh one is written when it holds none).
-// With [AlreadyVerified], the caller's own recent check stands in for the
-// GET that checks ownership: the rotation is then the PUT alone.
+// Rotate writes e.Value as a new version of an existing entry, with e's tags, content type and
+// attributes, after checking ownership (e.Owner is the token the caller holds; a fresh one is
+// written when it holds none, or with [NewOwner]). With [AlreadyVerified], the caller's own
+// recent check stands in for the GET that checks ownership: the rotation is then the PUT alone.
+// Without it, the GET also compares the entry with the one given by [Against] and refuses
+// with ErrChanged, writing nothing, when another writer changed it since (see changes.go).
 func (s *Store) Rotate(ctx context.Context, e Entry, opts ...WriteOption) (*Entry, error) {
 	const op = "rotate"
 	t, err := prepare(op, &e, true)
@@ -123,14 +125,22 @@ func (s *Store) Rotate(ctx context.Context, e Entry, opts ...WriteOption) (*Entr
 	if err := s.requireReferencedSecret(ctx, t, e, op); err != nil {
 		return nil, err
 	}
-	if writeOptionsOf(opts).verified == nil {
-		if _, _, err := s.latest(ctx, t, op); err != nil {
+	o := writeOptionsOf(opts)
+	if o.prior != nil {
+		t.seen = o.prior.Version
+	}
+	if o.verified == nil {
+		cur, _, err := s.latest(ctx, t, op)
+		if err != nil {
 			return nil, err
 		}
+		if o.prior != nil {
+			if changes := changesSince(*o.prior, cur); len(changes) > 0 {
+				return nil, changed(t, op, changes)
+			}
+		}
 	}
-	if e.Owner == "" {
-		e.Owner = newOwnerToken()
-	}
+	e.Owner = o.ownerToWrite(e.Owner)
 	written, err := s.setSecret(ctx, t, e)
 	if err != nil {
 		return nil, t.mapError(op, err)
@@ -138,79 +148,98 @@ func (s *Store) Rotate(ctx context.Context, e Entry, opts ...WriteOption) (*Entr
 	return written, nil
 }
 
-// UpdateMetadata changes the latest version of an entry in place (PATCH):
-// tags (reserved ones included, so an adopted secret gets them), description,
-// content type, enabled, not-before and expiry. e.Value is ignored; e.Owner
-// is checked and written as by Rotate.
+// UpdateMetadata changes an entry's metadata in place (PATCH): tags (reserved ones included,
+// so an adopted secret gets them), description, content type, enabled, not-before and
+// expiry. e.Value is ignored, except that a secret_reference config's value names the secret
+// its reference tag records; e.Owner is checked and written as by Rotate.
 //
-// Clearing a not-before or expiry date or the content type is the exception:
-// Key Vault's PATCH leaves out what it is not given, and whether an explicit
-// null clears a field is not something to rely on, so the store then writes a
-// new version with the current value and the new metadata instead (same
-// request count: GET + PUT). A disabled secret's value cannot be read, so for
-// one the store PATCHes with explicit nulls and fails with ErrInvalid if Key
-// Vault kept the field.
+// Given [Against] (the entry as the caller's plan saw it), the PATCH goes to the version the
+// plan saw and sends only the fields that differ from it, so that a change another writer
+// made since is neither undone nor taken in; the second result lists such changes as Key
+// Vault's answer shows them (for the caller to report; the next read shows them as drift).
+// With [AlreadyVerified] too, the update is that PATCH alone; otherwise the store reads the
+// entry first and refuses with ErrChanged, writing nothing, if it differs from what the plan
+// saw. Without Against, the entry read is what the update goes against. An update that
+// changes nothing Key Vault keeps (only the caller's own settings changed) makes no request.
 //
-// With [AlreadyVerified] and the entry that check found, an update that clears
-// nothing is the PATCH alone, compared against what was found.
-func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption) (*Entry, error) {
+// Clearing a not-before or expiry date or the content type is the exception: Key Vault's
+// PATCH leaves out what it is not given, and whether an explicit null clears a field is not
+// something to rely on, so the store then reads the value and writes a new version with it
+// and the new metadata (GET + PUT). A disabled secret's value cannot be read, so for one the
+// store PATCHes with explicit nulls and fails with ErrInvalid if Key Vault kept the field.
+func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption) (*Entry, []string, error) {
 	const op = "update"
 	t, err := prepare(op, &e, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	o := writeOptionsOf(opts)
+	if o.prior != nil {
+		t.seen = o.prior.Version
 	}
 	var cur Entry
 	var hasValue bool
-	if v := writeOptionsOf(opts).verified; v != nil && v.Found != nil && len(clearedFields(*v.Found, e)) == 0 {
-		cur = *v.Found
-	} else if cur, hasValue, err = s.latest(ctx, t, op); err != nil {
-		return nil, err
+	if o.verified != nil && o.prior != nil && !RewritesVersion(*o.prior, e) {
+		cur = *o.prior
+	} else {
+		if cur, hasValue, err = s.latest(ctx, t, op); err != nil {
+			return nil, nil, err
+		}
+		if o.prior != nil {
+			if changes := changesSince(*o.prior, cur); len(changes) > 0 {
+				return nil, nil, changed(t, op, changes)
+			}
+		}
 	}
-	if e.Owner == "" {
-		e.Owner = newOwnerToken()
-	}
+	e.Owner = o.ownerToWrite(e.Owner)
 	clears := clearedFields(cur, e)
 	if len(clears) > 0 && hasValue {
 		e.Value = cur.Value
 		written, err := s.setSecret(ctx, t, e)
 		if err != nil {
-			return nil, t.mapError(op, err)
+			return nil, nil, t.mapError(op, err)
 		}
-		return written, nil
+		return written, nil, nil
 	}
 
-	params := azsecrets.UpdateSecretPropertiesParameters{
-		Tags: toPtrMap(e.KeyVaultTags()),
-		SecretAttributes: &azsecrets.SecretAttributes{
-			Enabled:   &e.Enabled,
-			NotBefore: clearableTime(e.NotBefore, cur.NotBefore != nil),
-			Expires:   clearableTime(e.ExpiresAt, cur.ExpiresAt != nil),
-		},
+	fields := fieldsToPatch(cur, e, o.retag)
+	if !fields.any() {
+		fillIdentity(&cur, t)
+		return &cur, nil, nil
 	}
-	if e.ContentType != cur.ContentType {
-		if e.ContentType == "" {
-			params.ContentType = azcore.NullValue[*string]()
-		} else {
-			params.ContentType = &e.ContentType
-		}
+	params := azsecrets.UpdateSecretPropertiesParameters{SecretAttributes: &azsecrets.SecretAttributes{}}
+	if fields.enabled {
+		params.SecretAttributes.Enabled = &e.Enabled
+	}
+	if fields.notBefore {
+		params.SecretAttributes.NotBefore = clearableTime(e.NotBefore)
+	}
+	if fields.expires {
+		params.SecretAttributes.Expires = clearableTime(e.ExpiresAt)
+	}
+	if fields.contentType {
+		params.ContentType = clearableString(e.ContentType)
+	}
+	if fields.tags {
+		params.Tags = toPtrMap(e.KeyVaultTags())
 	}
 	var sec azsecrets.Secret
 	err = s.call(ctx, func() error {
 		var err error
-		sec, err = s.kv.UpdateSecretProperties(ctx, t.kvName, "", params)
+		sec, err = s.kv.UpdateSecretProperties(ctx, t.kvName, cur.Version, params)
 		return err
 	})
 	if err != nil {
-		return nil, t.mapError(op, err)
+		return nil, nil, t.mapError(op, err)
 	}
 	updated := entryFromSecret(sec)
 	fillIdentity(&updated, t)
-	if kept := clearedFields(updated, e); len(kept) > 0 {
-		return nil, t.errorf(ErrInvalid, op,
+	if kept := slices.DeleteFunc(clearedFields(updated, e), func(f string) bool { return !slices.Contains(clears, f) }); len(kept) > 0 {
+		return nil, nil, t.errorf(ErrInvalid, op,
 			"Key Vault kept the %s of the disabled secret, and a disabled secret's value cannot be read to write a version without it: "+
 				"enable the secret (enabled = true) in one apply, then remove the %s in the next", strings.Join(kept, " and "), strings.Join(kept, " and "))
 	}
-	return &updated, nil
+	return &updated, untouchedChanges(cur, e, updated, fields), nil
 }
 
 // requireReferencedSecret checks, before a secret_reference config is
@@ -242,12 +271,12 @@ func (s *Store) requireReferencedSecret(ctx context.Context, t target, e Entry, 
 	}
 }
 
-// clearedFields lists the optional fields cur has and e no longer sets.
 // RewritesVersion reports whether UpdateMetadata from cur to e writes a new version rather
 // than PATCHing the latest one: it clears a not-before or expiry date or the content type of
 // a secret whose value can be read (see UpdateMetadata).
 func RewritesVersion(cur, e Entry) bool { return len(clearedFields(cur, e)) > 0 }
 
+// clearedFields lists the optional fields cur has and e no longer sets.
 func clearedFields(cur, e Entry) []string {
 	var fields []string
 	if cur.NotBefore != nil && e.NotBefore == nil {
@@ -291,11 +320,19 @@ func (s *Store) setSecret(ctx context.Context, t target, e Entry) (*Entry, error
 	return &written, nil
 }
 
-// clearableTime returns t, or an explicit JSON null when t is unset but the
-// secret has a value to clear (a PATCH leaves out what it does not mention).
-func clearableTime(t *time.Time, isSet bool) *time.Time {
-	if t == nil && isSet {
+// clearableTime returns t, or an explicit JSON null that clears the field when t is unset (a
+// PATCH leaves out what it does not mention).
+func clearableTime(t *time.Time) *time.Time {
+	if t == nil {
 		return azcore.NullValue[*time.Time]()
 	}
 	return t
+}
+
+// clearableString is clearableTime for a string field: "" clears it.
+func clearableString(s string) *string {
+	if s == "" {
+		return azcore.NullValue[*string]()
+	}
+	return &s
 }

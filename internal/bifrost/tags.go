@@ -18,6 +18,11 @@ const (
 	TagType        = "bifrost-type"        // configs only: the ConfigType
 	TagDescription = "bifrost-description" // only when a description is set
 	TagOwner       = "bifrost-owner"       // the owner token of the writer (see ownership.go)
+	// TagReference is on secret_reference configs only: the id of the secret the value
+	// references, "{scope}/{name}", so that a listing (which has no values) finds the configs
+	// that reference a secret. Added to the layout after v1's first entries were written:
+	// readers must not require it, and the provider adds it on an entry's next write.
+	TagReference = "bifrost-reference"
 
 	// ReservedTagPrefix is refused on user tags, in any case.
 	ReservedTagPrefix = "bifrost-"
@@ -42,7 +47,8 @@ func IsReservedTag(key string) bool {
 
 // ReservedTagCount is how many reserved tags an entry of kind carries: kind,
 // scope, name and owner, plus type for configs and description when one is
-// set. Pass it to [ValidateUserTags].
+// set. Pass it to [ValidateUserTags]. (A secret_reference config also carries
+// bifrost-reference; configs have no user tags, so it is not counted.)
 func ReservedTagCount(kind Kind, hasDescription bool) int {
 	n := 4
 	if kind == KindConfig {
@@ -125,10 +131,10 @@ func byteLength(s string) string {
 }
 
 // ValidateValidity checks that a not-before time, when set, is not after an
-// expiry time: Key Vault would never return the value.
+// expiry time: the secret would never be valid.
 func ValidateValidity(notBefore, expiresAt *time.Time) error {
 	if notBefore != nil && expiresAt != nil && notBefore.After(*expiresAt) {
-		return invalidf("the not-before time %s is after the expiry time %s, so Key Vault would never return the value; "+
+		return invalidf("the not-before time %s is after the expiry time %s, so the secret would never be valid; "+
 			"set the not-before time earlier, or the expiry later", notBefore.UTC().Format(time.RFC3339), expiresAt.UTC().Format(time.RFC3339))
 	}
 	return nil
@@ -143,6 +149,11 @@ func (e Entry) ReservedTags() map[string]string {
 	}
 	if e.Kind == KindConfig {
 		tags[TagType] = string(e.Type)
+		if e.Type == TypeSecretReference {
+			if id, err := ParseSecretID(e.Value); err == nil {
+				tags[TagReference] = id.String()
+			}
+		}
 	}
 	if e.Description != "" {
 		tags[TagDescription] = e.Description
@@ -199,6 +210,9 @@ func (e *Entry) applyTags(all map[string]string) {
 		e.Kind, e.Scope, e.Name = kind, scope, name
 		if kind == KindConfig {
 			e.Type = ConfigType(reserved[TagType])
+			if id, err := ParseSecretID(reserved[TagReference]); err == nil && e.Type == TypeSecretReference {
+				e.Reference = id
+			}
 		}
 	}
 }

@@ -173,8 +173,8 @@ func CheckReference(configScope Scope, ref SecretID) error {
 	}
 	return &Error{
 		Code: ErrCrossOrgReference, Scope: configScope, Kind: KindConfig,
-		Detail: "a config in " + scopePhrase(configScope) + " may not reference secret " + strconv.Quote(ref.String()) +
-			" of " + scopePhrase(ref.Scope) + ": point it at a secret in " + scopePhrase(configScope) + " or in global",
+		Detail: "a config in " + configScope.Phrase() + " may not reference secret " + strconv.Quote(ref.String()) +
+			" of " + ref.Scope.Phrase() + ": point it at a secret in " + configScope.Phrase() + " or in global",
 	}
 }
 

@@ -22,6 +22,8 @@ var storeErrorSummaries = []struct {
 	{bifrost.ErrNameCollision, "Key Vault name collision"},
 	{bifrost.ErrOwnerConflict, "Entry managed by another Terraform state"},
 	{bifrost.ErrAlreadyExists, "Entry already exists"},
+	{bifrost.ErrChanged, "Entry changed outside Terraform since the plan"},
+	{bifrost.ErrChallengeResource, "Key Vault's authentication challenge does not match vault_url"},
 	{bifrost.ErrSoftDeleted, "Entry is soft-deleted"},
 	{bifrost.ErrDisabled, "Secret is disabled"},
 	{bifrost.ErrDanglingReference, "Secret reference points at a missing secret"},
@@ -40,6 +42,9 @@ func (c *providerClient) storeDiagnostic(action string, err error) diag.Diagnost
 		}
 	}
 	detail := fmt.Sprintf("While %s: %s", action, err)
+	if errors.Is(err, bifrost.ErrChallengeResource) {
+		detail += "\n\nAgainst a Key Vault emulator, set skip_challenge_resource_verification = true in the provider block; never against a real vault."
+	}
 	if errors.Is(err, bifrost.ErrUnauthorized) {
 		detail += fmt.Sprintf("\n\nThe provider authenticated with: %s. Check tenant_id, client_id and the credential, and that authority_host / environment match the vault's cloud.", c.credentialKind)
 	}

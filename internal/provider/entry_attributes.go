@@ -161,6 +161,16 @@ func timeOf(v timetypes.RFC3339, diags *diag.Diagnostics) *time.Time {
 	return &t
 }
 
+// timeOrZero is the time an RFC 3339 attribute holds, the zero time when null, unknown or
+// unreadable (for computed times the provider itself wrote).
+func timeOrZero(v timetypes.RFC3339) time.Time {
+	var ignored diag.Diagnostics
+	if t := timeOf(v, &ignored); t != nil {
+		return *t
+	}
+	return time.Time{}
+}
+
 // tagsOf is the user's tags in a known map; unknown values (possible only before apply) read
 // as "", which passes every check that applies to a value.
 func tagsOf(m types.Map) map[string]string {

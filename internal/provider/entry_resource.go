@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -60,7 +62,7 @@ type entryResourceModel interface {
 	toEntry(e *bifrost.Entry, diags *diag.Diagnostics)
 	// fromEntry copies what Key Vault holds into the kind's own attributes and the value after
 	// a read; importing says the state was just imported, so a value is taken as found.
-	fromEntry(e *bifrost.Entry, importing bool)
+	fromEntry(e *bifrost.Entry, importing bool, diags *diag.Diagnostics)
 	// writesValue reports whether applying the model over prior writes a new version (a new
 	// value) rather than only changing metadata.
 	writesValue(prior entryResourceModel) bool
@@ -124,7 +126,13 @@ func (r *entryResource[M, P]) IdentitySchema(_ context.Context, _ resource.Ident
 // the scope changes, shows the id and the Key Vault name before apply, and keeps the version
 // steady when only metadata changes.
 func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if r.client == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		if !req.State.Raw.IsNull() {
+			r.warnPurgeRefused(ctx, req.Private, &resp.Diagnostics)
+		}
 		return
 	}
 	var plan, prior M
@@ -147,15 +155,40 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	if cfgOrg.IsNull() {
 		pm.OrganizationID = scopeValueOf(string(scope))
 	}
-	if !creating && !s.shared().OrganizationID.IsNull() && s.shared().OrganizationID.Canonical() != string(scope) {
-		resp.RequiresReplace.Append(path.Root("organization_id"))
+	respelled := false
+	if prior := s.shared().OrganizationID; !creating && !prior.IsNull() {
+		switch {
+		case prior.Canonical() != string(scope):
+			resp.RequiresReplace.Append(path.Root("organization_id"))
+		case !prior.Equal(pm.OrganizationID):
+			// The same scope spelled in another case is no change: keep the state's spelling.
+			pm.OrganizationID, respelled = prior, true
+		}
 	}
 	p.checkPlan(scope, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	r.planComputed(p, s, scope, creating)
+	if respelled {
+		r.keepIfUnchanged(ctx, p, s, req.Plan.Schema.Type())
+	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, resp.Plan.Schema.Type(), p)...)
+}
+
+// keepIfUnchanged makes plan the prior state when they differ only in what Key Vault decides:
+// the framework marks those computed attributes unknown whenever the configuration's text
+// differs from the state, even where it means the same (an organization id in another case),
+// and an update that writes nothing must not show as one.
+func (r *entryResource[M, P]) keepIfUnchanged(ctx context.Context, plan, prior P, schemaType attr.Type) {
+	candidate := *(*M)(plan)
+	c, ps := P(&candidate).shared(), prior.shared()
+	c.Version, c.CreatedAt, c.UpdatedAt = ps.Version, ps.CreatedAt, ps.UpdatedAt
+	a, d1 := modelValue(ctx, schemaType, P(&candidate))
+	b, d2 := modelValue(ctx, schemaType, prior)
+	if !d1.HasError() && !d2.HasError() && a.Equal(b) {
+		*(*M)(plan) = candidate
+	}
 }
 
 // planScope is the scope the plan writes to: the resource's organization_id, else the
@@ -227,7 +260,8 @@ func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.Append(r.client.storeDiagnostic("creating the "+string(r.kind), err))
 		return
 	}
-	r.finishWrite(ctx, p, created, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.noteEntry(created, true)
+	r.finishWrite(ctx, p, created, true, privateData{}, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -254,8 +288,17 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	ctx = maskValue(ctx, got.Value)
 
 	s := m.shared()
+	stateVersion := s.Version.ValueString()
 	s.Description = optionalString(got.Description)
-	m.fromEntry(got, private.Imported)
+	m.fromEntry(got, private.Imported, &resp.Diagnostics)
+	if valueOutOfState(m) && private.WrittenVersion == "" && !private.Imported && stateVersion != "" {
+		// The private state is gone (a state edited by hand, say). The state's version is the
+		// one this provider last wrote or found without drift: a refresh that finds another
+		// writer's version also clears value_wo_version or value_from_key_vault_secret below,
+		// which plans a write whatever the version says. So it stands for the version written.
+		tflog.Info(ctx, "no record of the version this provider wrote; taking the version in the state")
+		private.WrittenVersion = stateVersion
+	}
 	if valueOutOfState(m) && private.WrittenVersion != "" && private.WrittenVersion != got.Version {
 		// The value is write-only (or copied), so drift shows through the version: anything but
 		// the version this provider wrote last means someone else wrote, and the next apply
@@ -267,10 +310,18 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 		}
 	}
 	s.setComputed(got)
-	// A state without an owner token (imported, or written by an earlier provider version)
-	// takes the entry's; a token missing in Key Vault (rewritten out of band) keeps the state's.
+	// A state without an owner token (imported, or its private state lost) takes the entry's,
+	// to tell when another writer replaces it. An imported one writes a token of its own on its
+	// next write: whoever it imported from holds the same one (internal/bifrost/ownership.go).
+	// A token missing in Key Vault (rewritten out of band) keeps the state's.
 	if private.Owner == "" {
-		private.Owner = got.Owner
+		private.Owner, private.OwnerAdopted = got.Owner, private.Imported && got.Owner != ""
+	}
+	private.TagsIncomplete = !got.TagsComplete()
+	private.RecoveryLevel = got.RecoveryLevel
+	r.noteEntry(got, true)
+	if ref, ok := referenceOf(got); ok {
+		r.client.refs.warnDanglingReference(ctx, e.store, configRef{scope: got.Scope, key: got.Name}, ref, &resp.Diagnostics)
 	}
 	private.Imported = false
 	// The read checked ownership; a write right after it (this run's apply) need not again.
@@ -300,45 +351,52 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	entry.KeyVaultName = s.shared().KeyVaultSecretName.ValueString()
+	prior, ok := r.priorEntry(s, private.Owner, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	store := r.store("Updating the "+string(r.kind)+" "+entry.Name, &resp.Diagnostics)
 	if store == nil {
 		return
 	}
 	ctx = maskValue(ctx, entry.Value)
 
+	// Every write goes against the entry as the plan saw it (the state), so that nothing
+	// another writer did since is undone beyond what the plan shows or taken in as this state's
+	// (internal/bifrost/changes.go). Not for the first apply of an adopted secret, which has no
+	// identity yet: its GET checks that it is still the secret that was adopted.
+	opts := private.writeOptions(prior, time.Now())
+	if !prior.Managed {
+		opts = []bifrost.WriteOption{bifrost.Against(prior)}
+	}
 	var updated *bifrost.Entry
+	var untouched []string
 	var err error
-	if p.writesValue(s) {
+	wroteValue := p.writesValue(s)
+	if wroteValue {
 		if entry.Value, ok = copiedValue(ctx, r.client, store, p.copySource(), entry.Value, &resp.Diagnostics); !ok {
 			return
 		}
 		ctx = maskValue(ctx, entry.Value)
-		verified := private.alreadyVerified(s.shared().Version.ValueString(), nil, time.Now())
-		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
-			"ownership_checked_by_refresh": len(verified) > 0})
-		updated, err = store.Rotate(ctx, entry, verified...)
+		tflog.Debug(ctx, "writing a new version", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
+		updated, err = store.Rotate(ctx, entry, opts...)
 	} else {
-		// The refreshed state is what the refresh found: against its metadata, a PATCH that
-		// clears no date or content type needs no GET of its own. Not for the first apply of an
-		// adopted secret, whose GET checks it is still the secret that was adopted.
-		var verified []bifrost.WriteOption
-		if name := s.entryName(); !name.IsNull() && name.ValueString() != "" {
-			var found bifrost.Entry
-			if s.toEntry(&found, &resp.Diagnostics); resp.Diagnostics.HasError() {
-				return
-			}
-			verified = private.alreadyVerified(s.shared().Version.ValueString(), &found, time.Now())
-		}
-		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name,
-			"ownership_checked_by_refresh": len(verified) > 0})
-		updated, err = store.UpdateMetadata(ctx, entry, verified...)
+		tflog.Debug(ctx, "updating metadata", map[string]any{"kind": string(r.kind), "scope": string(entry.Scope), "name": entry.Name})
+		updated, untouched, err = store.UpdateMetadata(ctx, entry, opts...)
 	}
 	r.client.forgetListings()
 	if err != nil {
 		resp.Diagnostics.Append(r.client.storeDiagnostic("updating the "+string(r.kind), err))
 		return
 	}
-	r.finishWrite(ctx, p, updated, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
+	if len(untouched) > 0 {
+		resp.Diagnostics.AddWarning("Changed outside Terraform since the plan",
+			fmt.Sprintf("Updating the %s %q changed only what the plan showed. Key Vault shows other changes made since the plan, which were left as they are: %s. "+
+				"The next plan shows them as drift; apply it to restore what the configuration declares, or put them in the configuration to keep them.",
+				r.kind, entry.Name, strings.Join(untouched, "; ")))
+	}
+	r.noteEntry(updated, true)
+	r.finishWrite(ctx, p, updated, wroteValue, private, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -347,14 +405,90 @@ func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteReq
 	if !ok {
 		return
 	}
-	verified := e.private.alreadyVerified(e.model.shared().Version.ValueString(), nil, time.Now())
+	verified := e.private.alreadyVerified(e.model.shared().Version.ValueString(), time.Now())
 	tflog.Debug(ctx, "deleting entry", map[string]any{"kind": string(r.kind), "key_vault_secret_name": e.ref.KeyVaultName,
 		"ownership_checked_by_refresh": len(verified) > 0})
-	err := e.store.Delete(ctx, e.ref, verified...)
+	deletion, err := e.store.Delete(ctx, e.ref, verified...)
 	r.client.forgetListings()
 	if err != nil {
 		resp.Diagnostics.Append(r.client.storeDiagnostic("deleting the "+string(r.kind), err))
+		return
 	}
+	what := "purged"
+	if !deletion.Purged {
+		what = "soft-deleted" + purgeDateWords(deletion.ScheduledPurgeDate)
+	}
+	if deletion.PurgeRefused {
+		resp.Diagnostics.AddWarning("Secret soft-deleted, not purged: the vault has purge protection",
+			fmt.Sprintf("The %s in Key Vault secret %q was deleted, but purge_on_destroy could not be honoured: the vault has purge protection "+
+				"(recovery level %q), so Key Vault keeps the deleted secret%s and nobody can purge it sooner. A new entry of the same name "+
+				"recovers it (recover_soft_deleted = true, the default). Set purge_on_destroy = false for this vault to make destroys say what they do.",
+				r.kind, e.ref.KeyVaultName, deletion.RecoveryLevel, purgeDateWords(deletion.ScheduledPurgeDate)))
+	}
+	if e.ref.Name == "" {
+		return // an adopted secret with no Bifrost name: nothing references it
+	}
+	r.noteEntry(&bifrost.Entry{Scope: e.ref.Scope, Kind: r.kind, Name: e.ref.Name}, false)
+	if r.kind == bifrost.KindSecret {
+		r.client.refs.warnReferencesToDeleted(ctx, e.store, bifrost.SecretID{Scope: e.ref.Scope, Name: e.ref.Name}, what, &resp.Diagnostics)
+	}
+}
+
+// purgeDateWords is " until {date}" for a scheduled purge date, or "".
+func purgeDateWords(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return " until " + t.UTC().Format(time.RFC3339)
+}
+
+// warnPurgeRefused warns, when a destroy is planned with purge_on_destroy, that the vault's
+// recovery level (as the last refresh or write saw it) shows purge protection: the destroy will
+// soft-delete without purging.
+func (r *entryResource[M, P]) warnPurgeRefused(ctx context.Context, priv privateState, diags *diag.Diagnostics) {
+	if !r.client.settings.PurgeOnDestroy {
+		return
+	}
+	var d diag.Diagnostics
+	private := readPrivate(ctx, priv, &d)
+	if d.HasError() || !private.RecoveryLevel.PurgeProtected() {
+		return
+	}
+	diags.AddWarning("purge_on_destroy cannot be honoured: the vault has purge protection",
+		fmt.Sprintf("Key Vault reports recovery level %q for this %s: the vault has purge protection, so destroying it soft-deletes it and Key Vault "+
+			"keeps the deleted secret until its scheduled purge date (the vault's retention, 7 to 90 days after the deletion); nobody can purge it sooner. "+
+			"The destroy goes ahead and says so. A new entry of the same name recovers it (recover_soft_deleted = true, the default).",
+			private.RecoveryLevel, r.kind))
+}
+
+// noteEntry tells the provider's reference watch what a read or write found of e (exists) or
+// that a delete removed it.
+func (r *entryResource[M, P]) noteEntry(e *bifrost.Entry, exists bool) {
+	if e.Name == "" {
+		return // an adopted secret with no Bifrost name yet
+	}
+	switch r.kind {
+	case bifrost.KindSecret:
+		r.client.refs.noteSecret(e.SecretID(), secretSeen{exists: exists, enabled: exists && e.Enabled})
+	case bifrost.KindConfig:
+		var ref *bifrost.SecretID
+		if id, ok := referenceOf(e); ok && exists {
+			ref = &id
+		}
+		r.client.refs.noteConfig(configRef{scope: e.Scope, key: e.Name}, ref)
+	}
+}
+
+// referenceOf is the secret a secret_reference config references: its value when the entry
+// holds one (a read), else its reference tag (a write's answer has no value).
+func referenceOf(e *bifrost.Entry) (bifrost.SecretID, bool) {
+	if e.Kind != bifrost.KindConfig || e.Type != bifrost.TypeSecretReference {
+		return bifrost.SecretID{}, false
+	}
+	if id, err := bifrost.ParseSecretID(e.Value); err == nil {
+		return id, true
+	}
+	return e.Reference, e.Reference != (bifrost.SecretID{})
 }
 
 // existingEntry is the entry in state that Read and Delete work on.
@@ -413,12 +547,17 @@ func (r *entryResource[M, P]) entryFrom(m P, valueWO types.String, owner string,
 	if !valueWO.IsNull() {
 		value = valueWO.ValueString()
 	}
+	return r.entryOf(m, scope, value, owner, diags)
+}
+
+// entryOf is the domain entry m describes in scope, with value and the owner token.
+func (r *entryResource[M, P]) entryOf(m P, scope bifrost.Scope, value, owner string, diags *diag.Diagnostics) (bifrost.Entry, bool) {
 	e := bifrost.Entry{
 		Scope:       scope,
 		Kind:        r.kind,
 		Name:        m.entryName().ValueString(),
 		Value:       value,
-		Description: s.Description.ValueString(),
+		Description: m.shared().Description.ValueString(),
 		Enabled:     true,
 		Owner:       owner,
 	}
@@ -426,11 +565,33 @@ func (r *entryResource[M, P]) entryFrom(m P, valueWO types.String, owner string,
 	return e, !diags.HasError()
 }
 
+// priorEntry is the entry as the state holds it, which is what the plan was made from, with
+// the version and what Key Vault decided; owner is the token the state holds. An adopted
+// secret not yet given its Bifrost name has no identity (and no scope) yet.
+func (r *entryResource[M, P]) priorEntry(state P, owner string, diags *diag.Diagnostics) (bifrost.Entry, bool) {
+	s := state.shared()
+	var scope bifrost.Scope
+	if !s.OrganizationID.IsNull() && !s.OrganizationID.IsUnknown() {
+		scope = bifrost.Scope(s.OrganizationID.Canonical())
+	}
+	prior, ok := r.entryOf(state, scope, s.Value.ValueString(), owner, diags)
+	if !ok {
+		return prior, false
+	}
+	prior.Version = s.Version.ValueString()
+	prior.KeyVaultName = s.KeyVaultSecretName.ValueString()
+	prior.ID = s.KeyVaultSecretID.ValueString()
+	prior.CreatedAt = timeOrZero(s.CreatedAt)
+	prior.UpdatedAt = timeOrZero(s.UpdatedAt)
+	prior.Managed = prior.Name != ""
+	return prior, true
+}
+
 // refOf is the domain's reference to the entry in state: its identity (none yet for a Key
 // Vault secret adopted by URL and not yet applied), physical name and owner token.
 func (r *entryResource[M, P]) refOf(m P, owner string, diags *diag.Diagnostics) (bifrost.Ref, bool) {
 	s := m.shared()
-	ref := bifrost.Ref{Kind: r.kind, KeyVaultName: s.KeyVaultSecretName.ValueString(), Owner: owner}
+	ref := bifrost.Ref{Kind: r.kind, KeyVaultName: s.KeyVaultSecretName.ValueString(), Owner: owner, Version: s.Version.ValueString()}
 	if name := m.entryName(); !name.IsNull() && name.ValueString() != "" {
 		scope, err := bifrost.ParseScope(s.OrganizationID.ValueString())
 		if err != nil {
@@ -444,13 +605,21 @@ func (r *entryResource[M, P]) refOf(m P, owner string, diags *diag.Diagnostics) 
 }
 
 // finishWrite records what a create or update wrote: the computed attributes, the private
-// state (owner token, version written for a write-only value), the state and the identity.
-func (r *entryResource[M, P]) finishWrite(ctx context.Context, m P, written *bifrost.Entry, priv privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+// state, the state and the identity. The private state keeps the owner token written and,
+// for a write-only or copied value, the version that holds it: the version written when
+// wroteValue, else (a metadata update) the one recorded before, which the update went against.
+func (r *entryResource[M, P]) finishWrite(ctx context.Context, m P, written *bifrost.Entry, wroteValue bool, before privateData,
+	priv privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
+) {
 	s := m.shared()
 	s.setComputed(written)
-	p := privateData{Owner: written.Owner}
-	if valueOutOfState(m) {
+	p := privateData{Owner: written.Owner, RecoveryLevel: written.RecoveryLevel}
+	switch {
+	case !valueOutOfState(m):
+	case wroteValue:
 		p.WrittenVersion = written.Version
+	default:
+		p.WrittenVersion = before.WrittenVersion
 	}
 	diags.Append(p.save(ctx, priv)...)
 	diags.Append(setModel(ctx, state, state.Schema.Type(), m)...)

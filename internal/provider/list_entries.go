@@ -151,7 +151,7 @@ func (r *entryListResource[M, P]) result(ctx context.Context, req list.ListReque
 	s := m.shared()
 	s.OrganizationID = scopeValueOf(string(e.Scope))
 	s.Description = optionalString(e.Description)
-	m.fromEntry(e, false)
+	m.fromEntry(e, false, &res.Diagnostics)
 	s.setComputed(e)
 	// A listing has no value and no version (Key Vault lists versionless ids); the generated
 	// configuration leaves the value for the user to fill.

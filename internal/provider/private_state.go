@@ -28,6 +28,17 @@ type privateData struct {
 	// Verified is what the last refresh found when it checked ownership; a write soon after
 	// trusts it instead of checking again (see alreadyVerified).
 	Verified verifiedRead
+	// OwnerAdopted marks an Owner token taken from Key Vault (after an import, or with the
+	// private state lost) rather than written by this state: the next write stamps a token of
+	// its own, so that this state and whichever wrote the adopted one can tell each other apart.
+	OwnerAdopted bool
+	// TagsIncomplete marks an entry whose last read found reserved tags missing that the layout
+	// writes (an entry written before bifrost-reference existed, or tags removed outside
+	// Terraform): the next write sends the tags even when nothing in them changes.
+	TagsIncomplete bool
+	// RecoveryLevel is the vault's recovery level as the last read or write saw it, so that a
+	// destroy plan can tell that purge_on_destroy will not be honoured.
+	RecoveryLevel bifrost.RecoveryLevel
 }
 
 // verifiedRead is the outcome of a refresh's ownership check: the version and update time it
@@ -56,14 +67,27 @@ const verifiedReadLifetime = 5 * time.Minute
 
 // alreadyVerified is the store option that lets a write skip its ownership GET, when the
 // last refresh checked ownership of the version the state holds (stateVersion) less than
-// verifiedReadLifetime before now; otherwise none. found, for a metadata update, is the entry
-// as the state holds it, which is what that refresh found.
-func (d privateData) alreadyVerified(stateVersion string, found *bifrost.Entry, now time.Time) []bifrost.WriteOption {
+// verifiedReadLifetime before now; otherwise none.
+func (d privateData) alreadyVerified(stateVersion string, now time.Time) []bifrost.WriteOption {
 	v := d.Verified
 	if v.Version == "" || v.Version != stateVersion || now.Sub(v.At) > verifiedReadLifetime || v.At.After(now) {
 		return nil
 	}
-	return []bifrost.WriteOption{bifrost.AlreadyVerified(bifrost.Verified{Version: v.Version, UpdatedAt: v.UpdatedAt, Found: found})}
+	return []bifrost.WriteOption{bifrost.AlreadyVerified(bifrost.Verified{Version: v.Version, UpdatedAt: v.UpdatedAt})}
+}
+
+// writeOptions are the store options of an update of the entry prior (as the state holds it,
+// which is what the plan was made from): the write goes against prior, trusts a recent
+// refresh's check, and writes the tags or a token of its own when the last read asked for it.
+func (d privateData) writeOptions(prior bifrost.Entry, now time.Time) []bifrost.WriteOption {
+	opts := append([]bifrost.WriteOption{bifrost.Against(prior)}, d.alreadyVerified(prior.Version, now)...)
+	if d.TagsIncomplete {
+		opts = append(opts, bifrost.Retag())
+	}
+	if d.OwnerAdopted {
+		opts = append(opts, bifrost.NewOwner())
+	}
+	return opts
 }
 
 // Private state keys, one per field so that each can be read and written alone.
@@ -72,6 +96,9 @@ const (
 	privateWrittenVersionKey = "written_version"
 	privateImportedKey       = "imported"
 	privateVerifiedKey       = "verified"
+	privateOwnerAdoptedKey   = "owner_adopted"
+	privateTagsIncompleteKey = "tags_incomplete"
+	privateRecoveryLevelKey  = "recovery_level"
 )
 
 // readPrivate reads an entry resource's private state; missing keys are zero values.
@@ -81,6 +108,9 @@ func readPrivate(ctx context.Context, p privateState, diags *diag.Diagnostics) p
 	getJSON(ctx, p, privateWrittenVersionKey, &d.WrittenVersion, diags)
 	getJSON(ctx, p, privateImportedKey, &d.Imported, diags)
 	getJSON(ctx, p, privateVerifiedKey, &d.Verified, diags)
+	getJSON(ctx, p, privateOwnerAdoptedKey, &d.OwnerAdopted, diags)
+	getJSON(ctx, p, privateTagsIncompleteKey, &d.TagsIncomplete, diags)
+	getJSON(ctx, p, privateRecoveryLevelKey, &d.RecoveryLevel, diags)
 	return d
 }
 
@@ -91,6 +121,9 @@ func (d privateData) save(ctx context.Context, p privateState) diag.Diagnostics 
 	setJSON(ctx, p, privateWrittenVersionKey, d.WrittenVersion, d.WrittenVersion == "", &diags)
 	setJSON(ctx, p, privateImportedKey, d.Imported, !d.Imported, &diags)
 	setJSON(ctx, p, privateVerifiedKey, d.Verified, d.Verified == verifiedRead{}, &diags)
+	setJSON(ctx, p, privateOwnerAdoptedKey, d.OwnerAdopted, !d.OwnerAdopted, &diags)
+	setJSON(ctx, p, privateTagsIncompleteKey, d.TagsIncomplete, !d.TagsIncomplete, &diags)
+	setJSON(ctx, p, privateRecoveryLevelKey, d.RecoveryLevel, d.RecoveryLevel == "", &diags)
 	return diags
 }
 

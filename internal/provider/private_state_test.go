@@ -27,7 +27,7 @@ func TestPrivateDataAlreadyVerified(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := len(c.private.alreadyVerified(c.stateVersion, nil, now)) > 0; got != c.trusted {
+			if got := len(c.private.alreadyVerified(c.stateVersion, now)) > 0; got != c.trusted {
 				t.Errorf("trusted = %v, want %v", got, c.trusted)
 			}
 		})

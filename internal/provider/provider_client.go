@@ -43,6 +43,10 @@ type providerClient struct {
 	// or apply), see list.
 	listingsMu sync.Mutex
 	listings   map[listingKey]*listing
+
+	// refs is what this process has seen of references between configs and secrets (see
+	// references.go).
+	refs referenceWatch
 }
 
 // listingKey is what Store.List is asked for.

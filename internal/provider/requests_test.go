@@ -90,8 +90,10 @@ func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 			map[string]int{emulator.OpUpdateSecret: 1}},
 		{"content type cleared after a refreshing plan", requestsConfig(v, "requests-test-v3-3c3c", "three"), nil,
 			map[string]int{emulator.OpGetSecret: 1, emulator.OpSetSecret: 1}},
+		// Plus the apply's one listing of the vault (here one page) that finds the configs
+		// still referencing the secret, shared by every secret the apply destroys (references.go).
 		{"destroy after a refreshing plan", "", []string{"-destroy"},
-			map[string]int{emulator.OpDeleteSecret: 1}},
+			map[string]int{emulator.OpDeleteSecret: 1, emulator.OpListSecrets: 1}},
 	}
 	for _, c := range cases {
 		if c.config != "" {
@@ -123,7 +125,7 @@ func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 }
 
 // A destroy planned without a refresh, after a write (which leaves no check behind), checks
-// ownership itself: GET + DELETE.
+// ownership itself: GET + DELETE (and the listing that finds references to the secret).
 func TestAccRequests_destroyWithoutRefresh(t *testing.T) {
 	v := newAccVault(t)
 	w := newCLIWorkdir(t, requestsConfig(v, "requests-test-v1-7d7d", "one"))
@@ -143,7 +145,7 @@ func TestAccRequests_destroyWithoutRefresh(t *testing.T) {
 	if out, err := w.run(ctx, "apply", "-input=false", "-no-color", "tfplan"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	want := map[string]int{emulator.OpGetSecret: 1, emulator.OpDeleteSecret: 1}
+	want := map[string]int{emulator.OpGetSecret: 1, emulator.OpDeleteSecret: 1, emulator.OpListSecrets: 1}
 	if got := meter.requests(); !maps.Equal(got, want) {
 		t.Errorf("destroy with -refresh=false made requests %v, want %v", got, want)
 	}

@@ -129,20 +129,17 @@ func (m *configResourceModel) shared() *entryModel     { return &m.entryModel }
 func (m *configResourceModel) entryName() types.String { return m.Key }
 
 // toEntry sets the type and, for a secret_reference, the value it stores: the secret's id.
-// Configs are always written enabled.
-func (m *configResourceModel) toEntry(e *bifrost.Entry, diags *diag.Diagnostics) {
-	t, err := bifrost.ParseConfigType(m.Type.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("type"), "Invalid config type", err.Error())
-		return
-	}
-	e.Type = t
-	if t == bifrost.TypeSecretReference {
+// Configs are always written enabled. The type is taken as it is: the configuration's is
+// checked by its validator, and a state's may hold whatever another writer tagged the entry
+// with (the plan then writes the declared type again); the store refuses to write a bad one.
+func (m *configResourceModel) toEntry(e *bifrost.Entry, _ *diag.Diagnostics) {
+	e.Type = bifrost.ConfigType(m.Type.ValueString())
+	if e.Type == bifrost.TypeSecretReference {
 		e.Value = m.SecretID.ValueString()
 	}
 }
 
-func (m *configResourceModel) fromEntry(e *bifrost.Entry, importing bool) {
+func (m *configResourceModel) fromEntry(e *bifrost.Entry, importing bool, diags *diag.Diagnostics) {
 	if e.Managed {
 		m.Type = types.StringValue(string(e.Type))
 	}
@@ -152,8 +149,23 @@ func (m *configResourceModel) fromEntry(e *bifrost.Entry, importing bool) {
 		// the plan writes the declared value (enabled) again.
 		m.SecretID, m.Value, m.ValueWOVersion = secretIDValueOf(""), types.StringNull(), types.Int64Null()
 	case e.Type == bifrost.TypeSecretReference:
-		m.SecretID = secretIDValueOf(e.Value)
 		m.Value = types.StringNull()
+		_, err := bifrost.ParseSecretID(e.Value)
+		switch {
+		case err == nil:
+			m.SecretID = secretIDValueOf(e.Value) // as stored, so a spelling difference is no drift
+		case e.Value == "" && e.Reference != (bifrost.SecretID{}):
+			m.SecretID = secretIDValueOf(e.Reference.String()) // a listing has no value: the reference tag
+		default:
+			m.SecretID = secretIDValueOf("")
+		}
+		if err != nil && e.Value != "" {
+			// Another writer replaced the reference with something else: a reference to nothing,
+			// which the plan writes again, rather than an invalid secret_id in state.
+			diags.AddWarning("Config holds no valid secret reference",
+				fmt.Sprintf("Config %q in %s is a secret_reference, but Key Vault holds a value that is not a secret id (written outside Terraform), "+
+					"so config.get fails for it. The plan writes the declared secret_id again.", e.Name, e.Scope.Phrase()))
+		}
 	default:
 		m.SecretID = secretIDValueOf("")
 		if !m.Value.IsNull() || (importing && m.ValueWOVersion.IsNull()) {

@@ -1167,7 +1167,7 @@ func TestAccConfig_softDeleted(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("seeding the config: %v", err)
 	}
-	if err := v.store().Delete(ctx, bifrost.Ref{Scope: testOrg, Kind: bifrost.KindConfig, Name: key}); err != nil {
+	if _, err := v.store().Delete(ctx, bifrost.Ref{Scope: testOrg, Kind: bifrost.KindConfig, Name: key}); err != nil {
 		t.Fatalf("soft-deleting the config: %v", err)
 	}
 	body := fmt.Sprintf(`

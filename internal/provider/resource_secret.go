@@ -81,13 +81,13 @@ func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	attrs["not_before"] = schema.StringAttribute{
 		CustomType:          timetypes.RFC3339Type{},
 		Optional:            true,
-		MarkdownDescription: "RFC 3339 time (whole seconds) before which Key Vault refuses to return the value.",
+		MarkdownDescription: "RFC 3339 time (whole seconds) before which the secret is not valid. Informational: Key Vault records it and still returns the value before it.",
 		Validators:          []validator.String{wholeSecondsValidator},
 	}
 	attrs["expires_at"] = schema.StringAttribute{
 		CustomType:          timetypes.RFC3339Type{},
 		Optional:            true,
-		MarkdownDescription: "RFC 3339 time (whole seconds) after which Key Vault refuses to return the value; not before `not_before`.",
+		MarkdownDescription: "RFC 3339 time (whole seconds) at which the secret expires; not before `not_before`. Informational: Key Vault records it and still returns the value after it.",
 		Validators:          []validator.String{wholeSecondsValidator},
 	}
 	attrs["value_from_key_vault_secret"] = schema.StringAttribute{
@@ -156,7 +156,7 @@ func (m *secretResourceModel) toEntry(e *bifrost.Entry, diags *diag.Diagnostics)
 	e.Tags = tagsOf(m.Tags)
 }
 
-func (m *secretResourceModel) fromEntry(e *bifrost.Entry, importing bool) {
+func (m *secretResourceModel) fromEntry(e *bifrost.Entry, importing bool, _ *diag.Diagnostics) {
 	// Key Vault hides a disabled secret's value: keep the value last known, so only what can
 	// be seen is compared.
 	if (!m.Value.IsNull() || importing) && e.Enabled {
