@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -45,7 +46,14 @@ func (c *providerClient) storeDiagnostic(action string, err error) diag.Diagnost
 	if errors.Is(err, bifrost.ErrChallengeResource) {
 		detail += "\n\nAgainst a Key Vault emulator, set skip_challenge_resource_verification = true in the provider block; never against a real vault."
 	}
-	if errors.Is(err, bifrost.ErrUnauthorized) {
+	var be *bifrost.Error
+	switch {
+	case errors.As(err, &be) && be.Code == bifrost.ErrUnauthorized && be.StatusCode == http.StatusUnauthorized:
+		// Key Vault refused a token Entra ID issued: the credential works, the token does not
+		// (expired, revoked, another tenant or resource). Key Vault's answer, quoted above, says why.
+		detail += fmt.Sprintf("\n\nThe provider authenticated with: %s, and fetched one fresh token after Key Vault's first refusal; "+
+			"Key Vault's answer above says why it refused that one too.", c.credentialKind)
+	case errors.Is(err, bifrost.ErrUnauthorized):
 		detail += fmt.Sprintf("\n\nThe provider authenticated with: %s. Check tenant_id, client_id and the credential, and that authority_host / environment match the vault's cloud.", c.credentialKind)
 	}
 	return diag.NewErrorDiagnostic(summary, detail)

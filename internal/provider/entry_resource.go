@@ -416,7 +416,10 @@ func (r *entryResource[M, P]) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	what := "purged"
 	if !deletion.Purged {
-		what = "soft-deleted" + purgeDateWords(deletion.ScheduledPurgeDate)
+		what = "soft-deleted"
+		if d := deletion.ScheduledPurgeDate; d != nil {
+			what += " (recoverable until Key Vault purges it on " + d.UTC().Format(time.RFC3339) + ")"
+		}
 	}
 	if deletion.PurgeRefused {
 		resp.Diagnostics.AddWarning("Secret soft-deleted, not purged: the vault has purge protection",
