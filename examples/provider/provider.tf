@@ -17,6 +17,9 @@ provider "bifrost" {
 
   # Destroyed secrets stay recoverable for the vault's retention period unless this is true.
   purge_on_destroy = false
+
+  # Plans warn of entries whose expires_at is within this many days, or past (0: never).
+  expiry_warning_days = 30
 }
 
 variable "tenant_id" { type = string }

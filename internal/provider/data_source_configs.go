@@ -41,6 +41,9 @@ type configListItem struct {
 	Key                types.String      `tfsdk:"key"`
 	Type               types.String      `tfsdk:"type"`
 	Description        types.String      `tfsdk:"description"`
+	Enabled            types.Bool        `tfsdk:"enabled"`
+	NotBefore          timetypes.RFC3339 `tfsdk:"not_before"`
+	ExpiresAt          timetypes.RFC3339 `tfsdk:"expires_at"`
 	KeyVaultSecretName types.String      `tfsdk:"key_vault_secret_name"`
 	UpdatedAt          timetypes.RFC3339 `tfsdk:"updated_at"`
 }
@@ -71,6 +74,9 @@ func (d *configsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 					"key":                   str("Config key."),
 					"type":                  str("Config type: `secret`, `secret_reference`, `string`, `int`, `bool` or `json`."),
 					"description":           str("Description, or null."),
+					"enabled":               schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the config is enabled: `config.get` fails for a disabled one (the provider writes configs enabled)."},
+					"not_before":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "Time before which the config is not valid (RFC 3339, UTC), or null. Informational: Key Vault does not enforce it."},
+					"expires_at":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "Time at which the config expires (RFC 3339, UTC), or null. Informational: Key Vault does not enforce it."},
 					"key_vault_secret_name": str("Name of the config's secret in Key Vault."),
 					"updated_at":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "When the config was last written (RFC 3339, UTC)."},
 				}},
@@ -108,6 +114,9 @@ func (m *configsDataSourceModel) lookup(ctx context.Context, c *providerClient) 
 			Key:                types.StringValue(e.Name),
 			Type:               types.StringValue(string(e.Type)),
 			Description:        optionalString(e.Description),
+			Enabled:            types.BoolValue(e.Enabled),
+			NotBefore:          rfc3339Of(e.NotBefore),
+			ExpiresAt:          rfc3339Of(e.ExpiresAt),
 			KeyVaultSecretName: types.StringValue(e.KeyVaultName),
 			UpdatedAt:          rfc3339Of(&e.UpdatedAt),
 		})

@@ -43,6 +43,8 @@ type secretListItem struct {
 	ContentType        types.String      `tfsdk:"content_type"`
 	Description        types.String      `tfsdk:"description"`
 	Enabled            types.Bool        `tfsdk:"enabled"`
+	NotBefore          timetypes.RFC3339 `tfsdk:"not_before"`
+	ExpiresAt          timetypes.RFC3339 `tfsdk:"expires_at"`
 	Tags               types.Map         `tfsdk:"tags"`
 	KeyVaultSecretName types.String      `tfsdk:"key_vault_secret_name"`
 	UpdatedAt          timetypes.RFC3339 `tfsdk:"updated_at"`
@@ -76,6 +78,8 @@ func (d *secretsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 					"content_type":          str("Content type, or null."),
 					"description":           str("Description, or null."),
 					"enabled":               schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the secret is enabled."},
+					"not_before":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "Time before which the secret is not valid (RFC 3339, UTC), or null. Informational: Key Vault does not enforce it."},
+					"expires_at":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "Time at which the secret expires (RFC 3339, UTC), or null. Informational: Key Vault does not enforce it."},
 					"tags":                  schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The user's tags (without the reserved `bifrost-` tags)."},
 					"key_vault_secret_name": str("Name of the secret in Key Vault."),
 					"updated_at":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: "When the secret was last written (RFC 3339, UTC)."},
@@ -116,6 +120,8 @@ func (m *secretsDataSourceModel) lookup(ctx context.Context, c *providerClient) 
 			ContentType:        optionalString(e.ContentType),
 			Description:        optionalString(e.Description),
 			Enabled:            types.BoolValue(e.Enabled),
+			NotBefore:          rfc3339Of(e.NotBefore),
+			ExpiresAt:          rfc3339Of(e.ExpiresAt),
 			Tags:               lookupTags(e.Tags),
 			KeyVaultSecretName: types.StringValue(e.KeyVaultName),
 			UpdatedAt:          rfc3339Of(&e.UpdatedAt),

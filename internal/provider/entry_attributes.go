@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -51,13 +50,42 @@ func entryAttributes(ctx context.Context, kind bifrost.Kind, valueDescription st
 			Sensitive: true,
 			WriteOnly: true,
 			MarkdownDescription: "Write-only value: sent to Key Vault, never stored in plan or state (Terraform >= 1.11, OpenTofu >= 1.11). " +
-				"Requires `value_wo_version`; change that number to write a new value.",
-			Validators: []validator.String{valueSizeValidator, stringvalidator.AlsoRequires(path.MatchRoot("value_wo_version"))},
+				"Without `value_wo_version`, each plan compares it with the vault's value of the version in state and plans a new " +
+				"version when they differ (nothing derived from the value is stored; see the [rotation](../guides/rotation.md) guide). " +
+				"With `value_wo_version`, it is written when that number changes.",
+			Validators: []validator.String{valueSizeValidator},
 		},
 		"value_wo_version": schema.Int64Attribute{
-			Optional:            true,
-			MarkdownDescription: "Any number that changes whenever `value_wo` should be written again.",
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("value_wo"))},
+			Optional: true,
+			MarkdownDescription: "Optional with `value_wo`: any number that changes whenever `value_wo` should be written again, for " +
+				"writes decided by the configuration alone (no plan-time read of the value).",
+			Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("value_wo"))},
+		},
+		"initial_value_wo": schema.StringAttribute{
+			Optional:  true,
+			Sensitive: true,
+			WriteOnly: true,
+			MarkdownDescription: fmt.Sprintf("Write-only value written when the %s is created, never again: the value is then owned "+
+				"outside Terraform (rotated in the portal, with `az keyvault secret set`, or by a rotation function), and a version "+
+				"written there is not drift. Terraform keeps managing the entry's existence, metadata and tags; `version` and "+
+				"`updated_at` show what the vault holds. Moving to `value` or `value_wo` plans a write; moving here writes nothing. "+
+				"Terraform >= 1.11, OpenTofu >= 1.11.", kind),
+			Validators: []validator.String{valueSizeValidator},
+		},
+		"not_before": schema.StringAttribute{
+			CustomType: timetypes.RFC3339Type{},
+			Optional:   true,
+			MarkdownDescription: fmt.Sprintf("RFC 3339 time (whole seconds) before which the %s is not valid. Informational: Key Vault "+
+				"records it and still returns the value before it.", kind),
+			Validators: []validator.String{wholeSecondsValidator},
+		},
+		"expires_at": schema.StringAttribute{
+			CustomType: timetypes.RFC3339Type{},
+			Optional:   true,
+			MarkdownDescription: fmt.Sprintf("RFC 3339 time (whole seconds) at which the %s expires; not before `not_before`. Informational: "+
+				"Key Vault records it and still returns the value after it, so the provider warns at plan when it is near or past "+
+				"(`expiry_warning_days` in the provider block). Vaults whose Azure Policy requires an expiry date on every secret need it.", kind),
+			Validators: []validator.String{wholeSecondsValidator},
 		},
 		"description": schema.StringAttribute{
 			Optional:            true,
@@ -124,6 +152,15 @@ func requiresReplaceOnceKnown() planmodifier.String {
 		"Changing this replaces the entry, except on the first apply after adopting a Key Vault secret by URL.",
 		"Changing this replaces the entry, except on the first apply after adopting a Key Vault secret by URL.",
 	)
+}
+
+// validateShared checks, at plan time, what needs more than one of the attributes every entry
+// has: not_before not after expires_at.
+func (s *entryModel) validateShared(diags *diag.Diagnostics) {
+	notBefore, expiresAt := timeOf(s.NotBefore, diags), timeOf(s.ExpiresAt, diags)
+	if err := bifrost.ValidateValidity(notBefore, expiresAt); err != nil {
+		diags.AddAttributeError(path.Root("not_before"), "not_before is after expires_at", err.Error())
+	}
 }
 
 // valueChanged reports whether s writes another value than prior: a new value, or a new

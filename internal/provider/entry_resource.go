@@ -42,7 +42,10 @@ type entryModel struct {
 	Value              types.String         `tfsdk:"value"`
 	ValueWO            types.String         `tfsdk:"value_wo"`
 	ValueWOVersion     types.Int64          `tfsdk:"value_wo_version"`
+	InitialValueWO     types.String         `tfsdk:"initial_value_wo"`
 	Description        types.String         `tfsdk:"description"`
+	NotBefore          timetypes.RFC3339    `tfsdk:"not_before"`
+	ExpiresAt          timetypes.RFC3339    `tfsdk:"expires_at"`
 	Version            types.String         `tfsdk:"version"`
 	KeyVaultSecretName types.String         `tfsdk:"key_vault_secret_name"`
 	KeyVaultSecretID   types.String         `tfsdk:"key_vault_secret_id"`
@@ -64,8 +67,11 @@ type entryResourceModel interface {
 	// a read; importing says the state was just imported, so a value is taken as found.
 	fromEntry(e *bifrost.Entry, importing bool, diags *diag.Diagnostics)
 	// writesValue reports whether applying the model over prior writes a new version (a new
-	// value) rather than only changing metadata.
+	// value) rather than only changing metadata, when the value is in the plan.
 	writesValue(prior entryResourceModel) bool
+	// rewritesEntry reports whether the kind's own attributes that a version carries changed
+	// (a config's type or reference): a new version whatever the value's source.
+	rewritesEntry(prior entryResourceModel) bool
 	// checkPlan adds the kind's plan-time checks that need the resolved scope.
 	checkPlan(scope bifrost.Scope, diags *diag.Diagnostics)
 	// validateConfig checks, at plan time, what needs more than one attribute of the
@@ -166,14 +172,62 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 	}
 	p.checkPlan(scope, &resp.Diagnostics)
+	configured := readConfiguredValues(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.planComputed(p, s, scope, creating)
+	writes := !creating && r.planWritesValue(ctx, configured, p, s, &resp.Diagnostics)
+	r.planComputed(p, s, scope, creating, writes)
 	if respelled {
 		r.keepIfUnchanged(ctx, p, s, req.Plan.Schema.Type())
 	}
+	r.warnExpiry(p, scope, &resp.Diagnostics)
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, resp.Plan.Schema.Type(), p)...)
+}
+
+// warnExpiry warns when the entry's planned expiry date has passed or falls within the
+// provider's expiry_warning_days.
+func (r *entryResource[M, P]) warnExpiry(p P, scope bifrost.Scope, diags *diag.Diagnostics) {
+	name := p.entryName()
+	if name.IsUnknown() {
+		return
+	}
+	var ignored diag.Diagnostics
+	what := bifrost.EntryDescription(scope, r.kind, name.ValueString())
+	window := time.Duration(r.client.settings.ExpiryWarningDays) * 24 * time.Hour
+	notice, expired, ok := bifrost.ExpiryNotice(what, timeOf(p.shared().ExpiresAt, &ignored), time.Now(), window)
+	if !ok {
+		return
+	}
+	summary := fmt.Sprintf("%s expires soon", titleCase(string(r.kind)))
+	if expired {
+		summary = fmt.Sprintf("%s has expired", titleCase(string(r.kind)))
+	}
+	diags.AddAttributeWarning(path.Root("expires_at"), summary, notice+
+		". Rotate it (a new value_wo, or a new value wherever initial_value_wo's value is kept) and move expires_at; "+
+		"expiry_warning_days in the provider block sets how early this warns (0 turns it off).")
+}
+
+// titleCase is s with its first letter in upper case.
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// planWritesValue reports whether applying plan over prior writes a new value, for where the
+// configuration takes the value from (valueSource): a value only written at creation is never
+// written again, unless the kind's own attributes that a version carries change (a config's
+// type or reference); a value_wo without version is compared with the vault's.
+func (r *entryResource[M, P]) planWritesValue(ctx context.Context, configured configuredValues, plan, prior P, diags *diag.Diagnostics) bool {
+	switch configured.source(plan) {
+	case valueInitial:
+		return plan.rewritesEntry(prior)
+	case valueWOCompared:
+		return plan.rewritesEntry(prior) || r.valueDiffers(ctx, prior, configured.valueWO, diags)
+	}
+	return plan.writesValue(prior)
 }
 
 // keepIfUnchanged makes plan the prior state when they differ only in what Key Vault decides:
@@ -210,9 +264,10 @@ func (r *entryResource[M, P]) planScope(cfgOrg canonicalStringValue, creating bo
 	return scope, !dd.HasError()
 }
 
-// planComputed shows the id and the Key Vault name before apply, and keeps the version
-// steady when only metadata changes.
-func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, creating bool) {
+// planComputed shows the id and the Key Vault name before apply, and the version: kept when
+// only metadata changes, a new one when the update writes a value (writes), or clears what a
+// PATCH cannot clear.
+func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, creating, writes bool) {
 	pm := p.shared()
 	if name := p.entryName(); !name.IsUnknown() {
 		pm.ID = types.StringValue(bifrost.SecretID{Scope: scope, Name: name.ValueString()}.String())
@@ -220,9 +275,14 @@ func (r *entryResource[M, P]) planComputed(p, prior P, scope bifrost.Scope, crea
 			pm.KeyVaultSecretName = types.StringValue(bifrost.KeyVaultName(scope, r.kind, name.ValueString()))
 		}
 	}
-	if !creating && !p.writesValue(prior) && !rewritesVersion(p, prior) && !prior.shared().Version.IsNull() {
-		// A metadata PATCH keeps the version (and its creation time); a new value makes one,
-		// and so does clearing what a PATCH cannot clear.
+	switch {
+	case creating, prior.shared().Version.IsNull():
+	case writes || rewritesVersion(p, prior):
+		// Set here, not left to the framework: a value_wo compared with the vault's may change
+		// while every attribute in the plan stays the same.
+		pm.Version, pm.CreatedAt, pm.UpdatedAt = types.StringUnknown(), timetypes.NewRFC3339Unknown(), timetypes.NewRFC3339Unknown()
+	default:
+		// A metadata PATCH keeps the version (and its creation time).
 		pm.Version, pm.CreatedAt = prior.shared().Version, prior.shared().CreatedAt
 	}
 }
@@ -231,7 +291,7 @@ func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateReq
 	var plan M
 	p := P(&plan)
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema.Type(), p)...)
-	valueWO := writeOnlyValue(ctx, req.Config, &resp.Diagnostics)
+	configured := readConfiguredValues(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -240,7 +300,7 @@ func (r *entryResource[M, P]) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	entry, ok := r.entryFrom(p, valueWO, "", &resp.Diagnostics)
+	entry, ok := r.entryFrom(p, configured.value(p), "", &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -288,8 +348,8 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	ctx = maskValue(ctx, got.Value)
 
 	s := m.shared()
-	stateVersion := s.Version.ValueString()
-	s.Description = optionalString(got.Description)
+	stateVersion, stateValueNull := s.Version.ValueString(), s.Value.IsNull()
+	s.fromEntry(got)
 	m.fromEntry(got, private.Imported, &resp.Diagnostics)
 	if valueOutOfState(m) && private.WrittenVersion == "" && !private.Imported && stateVersion != "" {
 		// The private state is gone (a state edited by hand, say). The state's version is the
@@ -317,6 +377,10 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	if private.Owner == "" {
 		private.Owner, private.OwnerAdopted = got.Owner, private.Imported && got.Owner != ""
 	}
+	if stateValueNull && got.Value != "" {
+		// For a plan that compares a value_wo with it (valueDiffers), in this process only.
+		r.client.values.remember(got.KeyVaultName, got.Version, got.Value)
+	}
 	private.TagsIncomplete = !got.TagsComplete()
 	private.RecoveryLevel = got.RecoveryLevel
 	r.noteEntry(got, true)
@@ -336,7 +400,7 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 	p, s := P(&plan), P(&state)
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, req.Plan.Schema.Type(), p)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, req.State.Schema.Type(), s)...)
-	valueWO := writeOnlyValue(ctx, req.Config, &resp.Diagnostics)
+	configured := readConfiguredValues(ctx, req.Config, &resp.Diagnostics)
 	private := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -346,7 +410,7 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	entry, ok := r.entryFrom(p, valueWO, private.Owner, &resp.Diagnostics)
+	entry, ok := r.entryFrom(p, configured.value(p), private.Owner, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -372,7 +436,7 @@ func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateReq
 	var updated *bifrost.Entry
 	var untouched []string
 	var err error
-	wroteValue := p.writesValue(s)
+	wroteValue := r.appliesValue(configured, p, s)
 	if wroteValue {
 		if entry.Value, ok = copiedValue(ctx, r.client, store, p.copySource(), entry.Value, &resp.Diagnostics); !ok {
 			return
@@ -494,6 +558,19 @@ func referenceOf(e *bifrost.Entry) (bifrost.SecretID, bool) {
 	return e.Reference, e.Reference != (bifrost.SecretID{})
 }
 
+// appliesValue reports whether the update of prior to plan writes a new value: as planned
+// (planWritesValue), which for a value_wo compared with the vault's the plan says through the
+// version it leaves unknown.
+func (r *entryResource[M, P]) appliesValue(configured configuredValues, plan, prior P) bool {
+	switch configured.source(plan) {
+	case valueInitial:
+		return plan.rewritesEntry(prior)
+	case valueWOCompared:
+		return plan.shared().Version.IsUnknown()
+	}
+	return plan.writesValue(prior)
+}
+
 // existingEntry is the entry in state that Read and Delete work on.
 type existingEntry[P any] struct {
 	model   P
@@ -537,18 +614,14 @@ func (r *entryResource[M, P]) store(action string, diags *diag.Diagnostics) *bif
 	return store
 }
 
-// entryFrom builds the domain entry the plan describes: the value comes from value or,
-// write-only, from the configuration; owner is the token the state holds.
-func (r *entryResource[M, P]) entryFrom(m P, valueWO types.String, owner string, diags *diag.Diagnostics) (bifrost.Entry, bool) {
+// entryFrom builds the domain entry the plan describes, with value (from value or, write-only,
+// from the configuration: configuredValues.value); owner is the token the state holds.
+func (r *entryResource[M, P]) entryFrom(m P, value, owner string, diags *diag.Diagnostics) (bifrost.Entry, bool) {
 	s := m.shared()
 	scope, d := r.client.resolveScope(s.OrganizationID.StringValue, path.Root("organization_id"))
 	diags.Append(d...)
 	if diags.HasError() {
 		return bifrost.Entry{}, false
-	}
-	value := s.Value.ValueString()
-	if !valueWO.IsNull() {
-		value = valueWO.ValueString()
 	}
 	return r.entryOf(m, scope, value, owner, diags)
 }
@@ -556,14 +629,14 @@ func (r *entryResource[M, P]) entryFrom(m P, valueWO types.String, owner string,
 // entryOf is the domain entry m describes in scope, with value and the owner token.
 func (r *entryResource[M, P]) entryOf(m P, scope bifrost.Scope, value, owner string, diags *diag.Diagnostics) (bifrost.Entry, bool) {
 	e := bifrost.Entry{
-		Scope:       scope,
-		Kind:        r.kind,
-		Name:        m.entryName().ValueString(),
-		Value:       value,
-		Description: m.shared().Description.ValueString(),
-		Enabled:     true,
-		Owner:       owner,
+		Scope:   scope,
+		Kind:    r.kind,
+		Name:    m.entryName().ValueString(),
+		Value:   value,
+		Enabled: true,
+		Owner:   owner,
 	}
+	m.shared().toEntry(&e, diags)
 	m.toEntry(&e, diags)
 	return e, !diags.HasError()
 }
@@ -647,9 +720,27 @@ func (r *entryResource[M, P]) ImportState(ctx context.Context, req resource.Impo
 func rewritesVersion(plan, prior entryResourceModel) bool {
 	var next, cur bifrost.Entry
 	var ignored diag.Diagnostics
+	plan.shared().toEntry(&next, &ignored)
 	plan.toEntry(&next, &ignored)
+	prior.shared().toEntry(&cur, &ignored)
 	prior.toEntry(&cur, &ignored)
 	return bifrost.RewritesVersion(cur, next)
+}
+
+// toEntry sets the fields of e that every entry has, other than its identity and value: the
+// description and the dates.
+func (s *entryModel) toEntry(e *bifrost.Entry, diags *diag.Diagnostics) {
+	e.Description = s.Description.ValueString()
+	e.NotBefore = timeOf(s.NotBefore, diags)
+	e.ExpiresAt = timeOf(s.ExpiresAt, diags)
+}
+
+// fromEntry copies what Key Vault holds of the attributes every entry has: the description
+// and the dates.
+func (s *entryModel) fromEntry(e *bifrost.Entry) {
+	s.Description = optionalString(e.Description)
+	s.NotBefore = rfc3339Of(e.NotBefore)
+	s.ExpiresAt = rfc3339Of(e.ExpiresAt)
 }
 
 // setComputed copies what Key Vault decided (names, version, times) into the model.
@@ -662,14 +753,6 @@ func (s *entryModel) setComputed(e *bifrost.Entry) {
 	s.KeyVaultSecretID = types.StringValue(e.ID)
 	s.CreatedAt = rfc3339Of(&e.CreatedAt)
 	s.UpdatedAt = rfc3339Of(&e.UpdatedAt)
-}
-
-// writeOnlyValue reads value_wo from the configuration: write-only values are never in the
-// plan or the state.
-func writeOnlyValue(ctx context.Context, cfg tfsdk.Config, diags *diag.Diagnostics) types.String {
-	var v types.String
-	diags.Append(cfg.GetAttribute(ctx, path.Root("value_wo"), &v)...)
-	return v
 }
 
 // withTimeout bounds ctx by the operation's timeout (timeouts.Value.Create, .Read, ...).

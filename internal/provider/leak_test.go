@@ -244,6 +244,8 @@ func TestAccLeak_trace(t *testing.T) {
 	dataSecret := newCanary(t, "seeded secret read by data.bifrost_secret", kindState, kindPlan)
 	dataConfig := newCanary(t, "seeded config read by data.bifrost_config", kindState, kindPlan)
 	writeOnly := newCanary(t, "bifrost_secret.value_wo")
+	initialValue := newCanary(t, "bifrost_secret.initial_value_wo")
+	comparedValue := newCanary(t, "bifrost_config (type secret) value_wo without value_wo_version")
 	ephemeralConfig := newCanary(t, "seeded config read by ephemeral.bifrost_config")
 	ephemeralSecret := newCanary(t, "seeded secret read by ephemeral.bifrost_secret")
 
@@ -349,6 +351,32 @@ resource "bifrost_secret" "write_only" {
   value_wo_version = 1
 }
 
+variable "initial_wo" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "bifrost_secret" "initial" {
+  organization_id  = %[1]q
+  name             = "leak-initial"
+  initial_value_wo = var.initial_wo
+}
+
+variable "compared_wo" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+# value_wo without value_wo_version: every plan compares it with the vault's value.
+resource "bifrost_config" "compared" {
+  organization_id = %[1]q
+  key             = "leak_compared"
+  type            = "secret"
+  value_wo        = var.compared_wo
+}
+
 ephemeral "bifrost_config" "seeded" {
   organization_id = %[1]q
   key             = "leak_ephemeral"
@@ -374,8 +402,8 @@ resource "bifrost_config" "ephemeral_copy" {
   value_wo_version = 1
 }
 `, testOrg)
-		env = append(env, "TF_VAR_secret_wo="+writeOnly.value)
-		canaries = append(canaries, writeOnly, ephemeralConfig, ephemeralSecret)
+		env = append(env, "TF_VAR_secret_wo="+writeOnly.value, "TF_VAR_initial_wo="+initialValue.value, "TF_VAR_compared_wo="+comparedValue.value)
+		canaries = append(canaries, writeOnly, ephemeralConfig, ephemeralSecret, initialValue, comparedValue)
 	} else {
 		t.Logf("%s has no write-only arguments: the value_wo and ephemeral paths are not tested", cli)
 	}
@@ -421,6 +449,8 @@ resource "bifrost_config" "ephemeral_copy" {
 			{bifrost.KindSecret, "leak-write-only", writeOnly},
 			{bifrost.KindSecret, "leak-ephemeral-copy", ephemeralConfig},
 			{bifrost.KindConfig, "leak_ephemeral_copy", ephemeralSecret},
+			{bifrost.KindSecret, "leak-initial", initialValue},
+			{bifrost.KindConfig, "leak_compared", comparedValue},
 		} {
 			e, err := st.Get(ctx, testOrg, want.kind, want.name)
 			if err != nil {

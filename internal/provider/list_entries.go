@@ -150,7 +150,7 @@ func (r *entryListResource[M, P]) result(ctx context.Context, req list.ListReque
 	m := P(&model)
 	s := m.shared()
 	s.OrganizationID = scopeValueOf(string(e.Scope))
-	s.Description = optionalString(e.Description)
+	s.fromEntry(e)
 	m.fromEntry(e, false, &res.Diagnostics)
 	s.setComputed(e)
 	// A listing has no value and no version (Key Vault lists versionless ids); the generated

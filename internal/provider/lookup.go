@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -14,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
 // What the data sources and their ephemeral twins share. The framework gives each its own
@@ -173,4 +177,19 @@ func setsOwnScope(ctx context.Context, cfg tfsdk.Config) bool {
 	var org attr.Value
 	diags := cfg.GetAttribute(ctx, path.Root("organization_id"), &org)
 	return !diags.HasError() && org != nil && !org.IsNull()
+}
+
+// warnExpired warns for each entry a read returned that is past its expiry date: Key Vault
+// returns the value anyway (it does not enforce expiry dates), so the read succeeds.
+func warnExpired(diags *diag.Diagnostics, entries ...*bifrost.Entry) {
+	for _, e := range entries {
+		if e == nil {
+			continue
+		}
+		what := bifrost.EntryDescription(e.Scope, e.Kind, e.Name)
+		if notice, expired, _ := bifrost.ExpiryNotice(what, e.ExpiresAt, time.Now(), math.MaxInt64); expired {
+			diags.AddWarning(fmt.Sprintf("Read a %s past its expiry date", e.Kind),
+				notice+". Rotate it and move its expiry date (expires_at on its resource), or read another entry.")
+		}
+	}
 }

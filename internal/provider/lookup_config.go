@@ -116,6 +116,7 @@ func (m *configLookupModel) lookup(ctx context.Context, c *providerClient) diag.
 		return diags
 	}
 	ctx = maskValue(ctx, res.Value)
+	warnExpired(&diags, &res.Config, res.Secret)
 
 	m.ID = types.StringValue(fmt.Sprintf("%s/%s", res.ResolvedScope, key))
 	m.Type = types.StringValue(string(res.Config.Type))

@@ -119,6 +119,7 @@ func (m *configValuesLookupModel) lookup(ctx context.Context, c *providerClient)
 	sources := make(map[string]attr.Value, len(resolved))
 	for _, r := range resolved {
 		ctx = maskValue(ctx, r.Value)
+		warnExpired(&diags, &r.Config, r.Secret)
 		key := r.Config.Name
 		values[key] = types.StringValue(r.Value)
 		secretID := types.StringNull()

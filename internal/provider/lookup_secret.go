@@ -51,9 +51,10 @@ var secretLookupAttrs = lookupAttrs{
 	"description":  {description: "The secret's description, or null."},
 	"enabled": {kind: lookupBool, description: "Whether the secret is enabled. Key Vault returns no value for a disabled secret, " +
 		"so a successful read is always of an enabled one."},
-	"not_before": computedTime("Time before which the secret is not valid (RFC 3339, UTC), or null."),
-	"expires_at": computedTime("Time after which the secret is not valid (RFC 3339, UTC), or null."),
-	"tags":       {kind: lookupStringMap, description: "The user's tags (the reserved `bifrost-` tags are not included); an empty map when there are none."},
+	"not_before": computedTime("Time before which the secret is not valid (RFC 3339, UTC), or null. Informational: Key Vault still returns the value."),
+	"expires_at": computedTime("Time at which the secret expires (RFC 3339, UTC), or null. Informational: Key Vault still returns the value; " +
+		"a read past it warns."),
+	"tags": {kind: lookupStringMap, description: "The user's tags (the reserved `bifrost-` tags are not included); an empty map when there are none."},
 	"version": {optional: true, computed: true, validators: []validator.String{versionValidator},
 		description: "Key Vault version id (32 hexadecimal characters) of the version to read, for a read pinned to one value " +
 			"that a rotation does not change; an older version is read as long as Key Vault keeps it and it is enabled. " +
@@ -125,6 +126,7 @@ func (m *secretLookupModel) lookup(ctx context.Context, c *providerClient) diag.
 		return diags
 	}
 	ctx = maskValue(ctx, e.Value)
+	warnExpired(&diags, e)
 
 	m.ID = types.StringValue(e.SecretID().String())
 	m.Value = types.StringValue(e.Value)

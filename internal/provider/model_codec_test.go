@@ -31,10 +31,10 @@ func TestModelCodecMatchesFrameworkReflection(t *testing.T) {
 	ctx := context.Background()
 	state := secretSchemaState(t)
 	want := secretResourceModel{Name: types.StringValue("stripe"), ContentType: types.StringNull(), Enabled: types.BoolValue(true),
-		NotBefore: timetypes.NewRFC3339Null(), ExpiresAt: timetypes.NewRFC3339ValueMust("2030-01-02T03:04:05Z"),
 		Tags: types.MapValueMust(types.StringType, map[string]attr.Value{"team": types.StringValue("payments")}), CopyFrom: types.StringNull()}
 	want.entryModel = entryModel{ID: types.StringValue(testOrg + "/stripe"), OrganizationID: scopeValueOf(testOrg),
-		Value: types.StringValue("v"), ValueWO: types.StringNull(), ValueWOVersion: types.Int64Null(), Description: types.StringUnknown(),
+		Value: types.StringValue("v"), ValueWO: types.StringNull(), ValueWOVersion: types.Int64Null(), InitialValueWO: types.StringNull(),
+		NotBefore: timetypes.NewRFC3339Null(), ExpiresAt: timetypes.NewRFC3339ValueMust("2030-01-02T03:04:05Z"), Description: types.StringUnknown(),
 		Version: types.StringValue("0123456789abcdef0123456789abcdef"), KeyVaultSecretName: types.StringValue("kv-name"),
 		KeyVaultSecretID: types.StringNull(), CreatedAt: timetypes.NewRFC3339Null(), UpdatedAt: timetypes.NewRFC3339Null()}
 	timeoutsType, d := state.Schema.TypeAtPath(ctx, path.Root("timeouts"))

@@ -423,15 +423,19 @@ resource "bifrost_secret" "protected" {
 	if got := w.stateList(ctx); len(got) != 0 {
 		t.Errorf("state after the destroy: %v", got)
 	}
-	// Key Vault finishes the deletion asynchronously: the deleted secret appears within seconds.
+	if err := v.softDeleted(kvName); err != nil {
+		t.Fatalf("the destroyed secret is not soft-deleted: %v", err)
+	}
+}
+
+// softDeleted waits until the vault lists kvName among its deleted secrets: Key Vault finishes
+// a deletion asynchronously, and GET /deletedsecrets answers 404 until then (within seconds).
+func (v *accVault) softDeleted(kvName string) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		_, err := v.kvClient().GetDeletedSecret(ctx, kvName, nil)
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the destroyed secret is not soft-deleted: %v", err)
+		_, err := v.kvClient().GetDeletedSecret(context.Background(), kvName, nil)
+		if err == nil || time.Now().After(deadline) {
+			return err
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -47,6 +47,8 @@ type providerClient struct {
 	// refs is what this process has seen of references between configs and secrets (see
 	// references.go).
 	refs referenceWatch
+	// values holds digests of the values this process's refreshes read (see value_sources.go).
+	values valueDigests
 }
 
 // listingKey is what Store.List is asked for.

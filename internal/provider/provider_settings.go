@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -45,6 +46,7 @@ type providerModel struct {
 	SkipChallengeResourceVerification types.Bool   `tfsdk:"skip_challenge_resource_verification"`
 	PurgeOnDestroy                    types.Bool   `tfsdk:"purge_on_destroy"`
 	RecoverSoftDeleted                types.Bool   `tfsdk:"recover_soft_deleted"`
+	ExpiryWarningDays                 types.Int64  `tfsdk:"expiry_warning_days"`
 }
 
 // providerSettings is the provider block after environment fallbacks and defaults: what the
@@ -75,6 +77,7 @@ type providerSettings struct {
 	SkipChallengeResourceVerification bool
 	PurgeOnDestroy                    bool
 	RecoverSoftDeleted                bool
+	ExpiryWarningDays                 int64
 
 	// sources says where each attribute that was given came from.
 	sources map[providerAttribute]source
@@ -91,7 +94,7 @@ func (s *providerSettings) isUnknown(a providerAttribute) bool { return slices.C
 func (s *providerSettings) credentialUnknown() bool {
 	for _, a := range s.unknown {
 		switch a {
-		case vaultURLAttr, organizationIDAttr, skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr:
+		case vaultURLAttr, organizationIDAttr, skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr, expiryWarningDaysAttr:
 		default:
 			return true
 		}
@@ -159,6 +162,17 @@ type boolAttribute struct {
 	fallback    bool // the value when none is given
 	model       func(*providerModel) *types.Bool
 	field       func(*providerSettings) *bool
+}
+
+// int64Attribute is a whole-number attribute of the provider block.
+type int64Attribute struct {
+	name        string
+	env         []string // looked up in this order when the provider block leaves the attribute null
+	description string
+	fallback    int64 // the value when none is given
+	min, max    int64
+	model       func(*providerModel) *types.Int64
+	field       func(*providerSettings) *int64
 }
 
 // The provider block, one variable per attribute so that the credential table can name them.
@@ -288,6 +302,17 @@ var (
 	}
 )
 
+// expiryWarningDaysAttr sets how early a plan warns of an entry's expiry date (see
+// bifrost.ExpiryNotice).
+var expiryWarningDaysAttr = &int64Attribute{
+	name: "expiry_warning_days", env: []string{"BIFROST_EXPIRY_WARNING_DAYS"},
+	description: "A plan warns of every managed secret and config whose `expires_at` is within this many days, or has passed " +
+		"(Key Vault does not enforce expiry dates: it keeps returning the value). Default `30`; `0` turns the warning off.",
+	fallback: 30, min: 0, max: 3650,
+	model: func(m *providerModel) *types.Int64 { return &m.ExpiryWarningDays },
+	field: func(s *providerSettings) *int64 { return &s.ExpiryWarningDays },
+}
+
 // providerAttributes is the one table of provider attributes: the schema, the docs, the
 // environment fallback and the defaults are all read from it.
 var providerAttributes = []providerAttribute{
@@ -297,7 +322,7 @@ var providerAttributes = []providerAttribute{
 	useOIDCAttr, oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr,
 	adoPipelineServiceConnectionIDAttr, useAKSWorkloadIdentityAttr,
 	useMSIAttr, useCLIAttr, environmentAttr, authorityHostAttr,
-	skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr,
+	skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr, expiryWarningDaysAttr,
 }
 
 // resolveSettings merges the provider block with the environment (getenv, os.Getenv outside
@@ -445,6 +470,43 @@ func (a *boolAttribute) resolve(m *providerModel, s *providerSettings, getenv fu
 }
 
 func (a *boolAttribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
+
+func (a *int64Attribute) attributeName() string { return a.name }
+
+func (a *int64Attribute) schemaAttribute() schema.Attribute {
+	return schema.Int64Attribute{Optional: true, MarkdownDescription: a.description + " " + envDescription(a.env),
+		Validators: []validator.Int64{int64validator.Between(a.min, a.max)}}
+}
+
+func (a *int64Attribute) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	field := a.field(s)
+	*field = a.fallback
+	switch v := *a.model(m); {
+	case v.IsUnknown():
+		s.unknown = append(s.unknown, a)
+		return nil
+	case !v.IsNull():
+		*field = v.ValueInt64()
+		s.setSource(a, source{inBlock: true})
+		return nil
+	}
+	variable, raw := firstSet(a.env, getenv)
+	if variable == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < a.min || n > a.max {
+		diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
+			fmt.Sprintf("%s must be a whole number from %d to %d to set %s.", variable, a.min, a.max, a.name))
+		return diags
+	}
+	*field = n
+	s.setSource(a, source{env: variable})
+	return nil
+}
+
+func (a *int64Attribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
 
 // firstSet returns the first of the variables that is set to a non-empty value, and the value.
 func firstSet(variables []string, getenv func(string) string) (variable, value string) {

@@ -259,6 +259,8 @@ func envOfAttribute(a providerAttribute) []string {
 		return a.env
 	case *boolAttribute:
 		return a.env
+	case *int64Attribute:
+		return a.env
 	}
 	panic("unexpected attribute type")
 }
@@ -351,6 +353,9 @@ func TestProviderAttributes_eachFillsItsOwnField(t *testing.T) {
 			case reflect.TypeOf(types.Bool{}):
 				reflect.ValueOf(&one).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.BoolValue(true)))
 				reflect.ValueOf(&other).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.BoolValue(false)))
+			case reflect.TypeOf(types.Int64{}):
+				reflect.ValueOf(&one).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.Int64Value(7)))
+				reflect.ValueOf(&other).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.Int64Value(8)))
 			}
 			s1, s2 := resolveOnly(t, one), resolveOnly(t, other)
 			v1, v2 := reflect.ValueOf(s1), reflect.ValueOf(s2)

@@ -75,10 +75,13 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// validateConfig checks the type-specific attributes at plan time: which of value, value_wo
-// and secret_id the type takes, and that a known value has the type's shape.
+// validateConfig checks the type-specific attributes at plan time: which of value, value_wo,
+// initial_value_wo and secret_id the type takes, that a known value has the type's shape, and
+// the dates (see entryModel.validateShared).
 func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
-	checkValueSources([]namedValue{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}}, false, diags)
+	values := []namedValue{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}, {"initial_value_wo", cfg.InitialValueWO}}
+	checkValueSources(values, false, diags)
+	cfg.validateShared(diags)
 	if cfg.Type.IsUnknown() || cfg.Type.IsNull() {
 		return
 	}
@@ -87,11 +90,8 @@ func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
 		return // the OneOf validator on type has said so
 	}
 	if t == bifrost.TypeSecretReference {
-		for _, a := range []struct {
-			name string
-			set  bool
-		}{{"value", !cfg.Value.IsNull()}, {"value_wo", !cfg.ValueWO.IsNull()}, {"value_wo_version", !cfg.ValueWOVersion.IsNull()}} {
-			if a.set {
+		for _, a := range append(values, namedValue{"value_wo_version", cfg.ValueWOVersion}) {
+			if !a.value.IsNull() {
 				diags.AddAttributeError(path.Root(a.name), "Attribute not allowed for secret_reference",
 					fmt.Sprintf("A secret_reference config takes its value from the secret named by secret_id; remove %s, or use type = \"secret\" to give the config its own value.", a.name))
 			}
@@ -106,21 +106,26 @@ func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("secret_id"), "Attribute only for secret_reference",
 			fmt.Sprintf("secret_id is only used by configs of type secret_reference; this config is of type %q. Remove secret_id, or set type = \"secret_reference\".", t))
 	}
-	if cfg.Value.IsNull() && cfg.ValueWO.IsNull() {
-		diags.AddAttributeError(path.Root("value"), "Missing value",
-			fmt.Sprintf("A config of type %q needs value or value_wo.", t))
+	if t != bifrost.TypeSecret && !cfg.InitialValueWO.IsNull() {
+		diags.AddAttributeError(path.Root("initial_value_wo"), "Attribute only for secret configs",
+			fmt.Sprintf("initial_value_wo (a value owned outside Terraform after creation) is for configs of type \"secret\"; this config is of type %q, "+
+				"whose value Terraform keeps: use value or value_wo.", t))
+	}
+	if cfg.Value.IsNull() && cfg.ValueWO.IsNull() && cfg.InitialValueWO.IsNull() {
+		takes := "value or value_wo"
+		if t == bifrost.TypeSecret {
+			takes = "value, value_wo or initial_value_wo"
+		}
+		diags.AddAttributeError(path.Root("value"), "Missing value", fmt.Sprintf("A config of type %q needs %s.", t, takes))
 		return
 	}
-	for _, v := range []struct {
-		name  string
-		value types.String
-	}{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}} {
-		if v.value.IsNull() || v.value.IsUnknown() {
+	for name, v := range map[string]types.String{"value": cfg.Value, "value_wo": cfg.ValueWO, "initial_value_wo": cfg.InitialValueWO} {
+		if v.IsNull() || v.IsUnknown() {
 			continue
 		}
 		// EncodeConfigValue never repeats the value in its message, so it may be shown as is.
-		if _, err := bifrost.EncodeConfigValue(t, v.value.ValueString()); err != nil {
-			diags.AddAttributeError(path.Root(v.name), fmt.Sprintf("Invalid %s value", t), err.Error())
+		if _, err := bifrost.EncodeConfigValue(t, v.ValueString()); err != nil {
+			diags.AddAttributeError(path.Root(name), fmt.Sprintf("Invalid %s value", t), err.Error())
 		}
 	}
 }
@@ -181,6 +186,12 @@ func (m *configResourceModel) writesValue(prior entryResourceModel) bool {
 		return true // never happens: the core compares two models of one resource
 	}
 	return m.valueChanged(&p.entryModel) || !m.SecretID.Equal(p.SecretID) || !m.Type.Equal(p.Type)
+}
+
+// rewritesEntry: a new type or reference is a new version.
+func (m *configResourceModel) rewritesEntry(prior entryResourceModel) bool {
+	p, ok := prior.(*configResourceModel)
+	return !ok || !m.SecretID.Equal(p.SecretID) || !m.Type.Equal(p.Type)
 }
 
 // copySource: a config's value is never copied from another Key Vault secret.

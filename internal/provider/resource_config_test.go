@@ -101,7 +101,7 @@ func cfgAccCheckSoftDeleted(t *testing.T, v *accVault, scope string, keys ...str
 				return fmt.Errorf("config %s/%s: after destroy, want not found, got %v", scope, key, err)
 			}
 			kvName := bifrost.KeyVaultName(bifrost.Scope(scope), bifrost.KindConfig, key)
-			if _, err := v.kvClient().GetDeletedSecret(ctx, kvName, nil); err != nil {
+			if err := v.softDeleted(kvName); err != nil {
 				return fmt.Errorf("config %s/%s: after destroy, want a soft-deleted (recoverable) Key Vault secret %s: %w", scope, key, kvName, err)
 			}
 		}
@@ -1251,13 +1251,15 @@ func TestAccConfig_example(t *testing.T) {
 			{
 				Config: v.config(string(example)),
 				ConfigVariables: config.Variables{
-					"psa_token":      config.StringVariable("psa-example-0001"),
-					"stripe_api_key": config.StringVariable("sk-example-0001"),
+					"psa_token":              config.StringVariable("psa-example-0001"),
+					"stripe_api_key":         config.StringVariable("sk-example-0001"),
+					"webhook_initial_secret": config.StringVariable("whsec-example-0001"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					cfgAccStored(t, v, testOrg, "billing_api_token", bifrost.TypeSecretReference, testOrg+"/psa-api-token"),
 					cfgAccStored(t, v, testOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
 					cfgAccStored(t, v, testOrg, "stripe_api_key", bifrost.TypeSecret, "sk-example-0001"),
+					cfgAccStored(t, v, testOrg, "webhook_signing_secret", bifrost.TypeSecret, "whsec-example-0001"),
 					cfgAccStored(t, v, testOrg, "escalation_policy", bifrost.TypeJSON, `{"after_minutes":30,"levels":["tier1","tier2","on-call"]}`),
 					cfgAccStored(t, v, bifrost.GlobalScope, "support_email", bifrost.TypeString, "support@example.com"),
 				),

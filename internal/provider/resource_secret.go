@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,12 +35,10 @@ type secretResource struct {
 
 type secretResourceModel struct {
 	entryModel
-	Name        types.String      `tfsdk:"name"`
-	ContentType types.String      `tfsdk:"content_type"`
-	Enabled     types.Bool        `tfsdk:"enabled"`
-	NotBefore   timetypes.RFC3339 `tfsdk:"not_before"`
-	ExpiresAt   timetypes.RFC3339 `tfsdk:"expires_at"`
-	Tags        types.Map         `tfsdk:"tags"`
+	Name        types.String `tfsdk:"name"`
+	ContentType types.String `tfsdk:"content_type"`
+	Enabled     types.Bool   `tfsdk:"enabled"`
+	Tags        types.Map    `tfsdk:"tags"`
 	// CopyFrom names the Key Vault secret the value is copied from (see copiedValue).
 	CopyFrom types.String `tfsdk:"value_from_key_vault_secret"`
 }
@@ -54,8 +51,8 @@ func (r *secretResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := entryAttributes(ctx, bifrost.KindSecret,
-		"The secret value (at most 25 KB). It is kept in state; use `value_wo` to keep it out. Exactly one of `value`, `value_wo` and "+
-			"`value_from_key_vault_secret` is required.")
+		"The secret value (at most 25 KB). It is kept in state; use `value_wo` to keep it out. Exactly one of `value`, `value_wo`, "+
+			"`value_from_key_vault_secret` and `initial_value_wo` is required.")
 	// An adopted secret keeps the name it had (see import.go).
 	kvName := attrs["key_vault_secret_name"].(schema.StringAttribute) //nolint:forcetypeassert // entryAttributes builds it
 	kvName.MarkdownDescription = "The Key Vault secret name: `bifrost-{scope}-secret-{slug}-{digest}` (see the " +
@@ -77,18 +74,6 @@ func (r *secretResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		Computed:            true,
 		Default:             booldefault.StaticBool(true),
 		MarkdownDescription: "Whether Key Vault returns the value. A disabled secret makes every config that references it fail to resolve. Default `true`.",
-	}
-	attrs["not_before"] = schema.StringAttribute{
-		CustomType:          timetypes.RFC3339Type{},
-		Optional:            true,
-		MarkdownDescription: "RFC 3339 time (whole seconds) before which the secret is not valid. Informational: Key Vault records it and still returns the value before it.",
-		Validators:          []validator.String{wholeSecondsValidator},
-	}
-	attrs["expires_at"] = schema.StringAttribute{
-		CustomType:          timetypes.RFC3339Type{},
-		Optional:            true,
-		MarkdownDescription: "RFC 3339 time (whole seconds) at which the secret expires; not before `not_before`. Informational: Key Vault records it and still returns the value after it.",
-		Validators:          []validator.String{wholeSecondsValidator},
 	}
 	attrs["value_from_key_vault_secret"] = schema.StringAttribute{
 		Optional: true,
@@ -134,25 +119,21 @@ func (r *secretResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 // validateConfig checks what needs more than one attribute: exactly one source of the value,
-// the tag budget (which depends on whether a description takes a reserved tag), and not_before
-// not after expires_at.
+// the tag budget (which depends on whether a description takes a reserved tag), and the dates
+// (see entryModel.validateShared).
 func (cfg *secretResourceModel) validateConfig(diags *diag.Diagnostics) {
-	checkValueSources([]namedValue{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}, {"value_from_key_vault_secret", cfg.CopyFrom}}, true, diags)
+	checkValueSources([]namedValue{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}, {"value_from_key_vault_secret", cfg.CopyFrom},
+		{"initial_value_wo", cfg.InitialValueWO}}, true, diags)
 	validateTagCount(cfg.Tags, bifrost.KindSecret, cfg.Description, diags)
-	notBefore, expiresAt := timeOf(cfg.NotBefore, diags), timeOf(cfg.ExpiresAt, diags)
-	if err := bifrost.ValidateValidity(notBefore, expiresAt); err != nil {
-		diags.AddAttributeError(path.Root("not_before"), "not_before is after expires_at", err.Error())
-	}
+	cfg.validateShared(diags)
 }
 
 func (m *secretResourceModel) shared() *entryModel     { return &m.entryModel }
 func (m *secretResourceModel) entryName() types.String { return m.Name }
 
-func (m *secretResourceModel) toEntry(e *bifrost.Entry, diags *diag.Diagnostics) {
+func (m *secretResourceModel) toEntry(e *bifrost.Entry, _ *diag.Diagnostics) {
 	e.ContentType = m.ContentType.ValueString()
 	e.Enabled = m.Enabled.ValueBool()
-	e.NotBefore = timeOf(m.NotBefore, diags)
-	e.ExpiresAt = timeOf(m.ExpiresAt, diags)
 	e.Tags = tagsOf(m.Tags)
 }
 
@@ -164,8 +145,6 @@ func (m *secretResourceModel) fromEntry(e *bifrost.Entry, importing bool, _ *dia
 	}
 	m.ContentType = optionalString(e.ContentType)
 	m.Enabled = types.BoolValue(e.Enabled)
-	m.NotBefore = rfc3339Of(e.NotBefore)
-	m.ExpiresAt = rfc3339Of(e.ExpiresAt)
 	m.Tags = tagsValue(e.Tags, m.Tags)
 }
 
@@ -180,6 +159,9 @@ func (m *secretResourceModel) writesValue(prior entryResourceModel) bool {
 }
 
 func (m *secretResourceModel) checkPlan(bifrost.Scope, *diag.Diagnostics) {}
+
+// rewritesEntry: a secret's version carries nothing of its own beyond its value and metadata.
+func (m *secretResourceModel) rewritesEntry(entryResourceModel) bool { return false }
 
 func (m *secretResourceModel) copySource() *types.String { return &m.CopyFrom }
 

@@ -321,10 +321,7 @@ func TestAccSecret_softDelete(t *testing.T) {
 			{
 				// Destroy soft-deletes: the secret is recoverable.
 				Config: v.config(`output "ok" { value = true }`),
-				Check: func(*terraform.State) error {
-					_, err := v.kvClient().GetDeletedSecret(context.Background(), kvName, nil)
-					return err
-				},
+				Check:  func(*terraform.State) error { return v.softDeleted(kvName) },
 			},
 			{
 				// Creating the same name again recovers it and writes a new version.
@@ -438,7 +435,7 @@ func TestAccSecret_badInput(t *testing.T) {
 		{"too many tags", secretConfig("n", "v", manyTags), `(?s)Invalid tags.*15`},
 		{"both values", secretConfig("n", "v", `
   value_wo         = "w"
-  value_wo_version = 1`), `(?s)Invalid Attribute Combination.*\[value,value_wo,value_from_key_vault_secret\]`},
+  value_wo_version = 1`), `(?s)Invalid Attribute Combination.*\[value,value_wo,value_from_key_vault_secret,initial_value_wo\]`},
 		{"bad time", secretConfig("n", "v", `expires_at = "tomorrow"`), `(?s)Invalid RFC3339 String Value.*tomorrow`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases)+1)

@@ -33,13 +33,23 @@ resource "bifrost_config" "smtp_password" {
 }
 
 # A config with its own secret value, kept out of plan and state
-# (Terraform >= 1.11, OpenTofu >= 1.11). Bump value_wo_version to write a new value.
+# (Terraform >= 1.11, OpenTofu >= 1.11). A new value_wo is written when it differs from the
+# vault's; configs take expiry dates too, which the plan warns of 30 days ahead.
 resource "bifrost_config" "stripe_api_key" {
+  organization_id = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
+  key             = "stripe_api_key"
+  type            = "secret"
+  value_wo        = var.stripe_api_key
+  expires_at      = "2027-06-30T00:00:00Z"
+}
+
+# A secret config whose value is set once and then rotated outside Terraform (in Bifrost's
+# settings, the portal or a rotation function): later versions are not drift.
+resource "bifrost_config" "webhook_signing_secret" {
   organization_id  = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
-  key              = "stripe_api_key"
+  key              = "webhook_signing_secret"
   type             = "secret"
-  value_wo         = var.stripe_api_key
-  value_wo_version = 2
+  initial_value_wo = var.webhook_initial_secret
 }
 
 # Plain settings: what config.get returns as a string, number, boolean or object.
@@ -88,6 +98,12 @@ variable "psa_token" {
 }
 
 variable "stripe_api_key" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "webhook_initial_secret" {
   type      = string
   sensitive = true
   ephemeral = true
