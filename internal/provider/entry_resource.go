@@ -157,20 +157,7 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	if !ok {
 		return
 	}
-	pm := p.shared()
-	if cfgOrg.IsNull() {
-		pm.OrganizationID = scopeValueOf(string(scope))
-	}
-	respelled := false
-	if prior := s.shared().OrganizationID; !creating && !prior.IsNull() {
-		switch {
-		case prior.Canonical() != string(scope):
-			resp.RequiresReplace.Append(path.Root("organization_id"))
-		case !prior.Equal(pm.OrganizationID):
-			// The same scope spelled in another case is no change: keep the state's spelling.
-			pm.OrganizationID, respelled = prior, true
-		}
-	}
+	respelled := r.planOrganization(p, s, cfgOrg, scope, creating, resp)
 	p.checkPlan(scope, &resp.Diagnostics)
 	configured := readConfiguredValues(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -183,6 +170,29 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	r.warnExpiry(p, scope, &resp.Diagnostics)
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, resp.Plan.Schema.Type(), p)...)
+}
+
+// planOrganization plans organization_id: the provider's scope when the configuration leaves it
+// out, a replacement when the scope changes, and the state's spelling when only the case
+// changes (respelled).
+func (r *entryResource[M, P]) planOrganization(p, prior P, cfgOrg canonicalStringValue, scope bifrost.Scope, creating bool,
+	resp *resource.ModifyPlanResponse,
+) (respelled bool) {
+	pm := p.shared()
+	if cfgOrg.IsNull() {
+		pm.OrganizationID = scopeValueOf(string(scope))
+	}
+	org := prior.shared().OrganizationID
+	switch {
+	case creating || org.IsNull():
+	case org.Canonical() != string(scope):
+		resp.RequiresReplace.Append(path.Root("organization_id"))
+	case !org.Equal(pm.OrganizationID):
+		// The same scope spelled in another case is no change: keep the state's spelling.
+		pm.OrganizationID = org
+		return true
+	}
+	return false
 }
 
 // warnExpiry warns when the entry's planned expiry date has passed or falls within the
@@ -346,28 +356,29 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	ctx = maskValue(ctx, got.Value)
+	r.refreshModel(ctx, m, &private, got, &resp.Diagnostics)
+	r.noteEntry(got, true)
+	if ref, ok := referenceOf(got); ok {
+		r.client.refs.warnDanglingReference(ctx, e.store, configRef{scope: got.Scope, key: got.Name}, ref, &resp.Diagnostics)
+	}
+	private.Imported = false
+	// The read checked ownership; a write right after it (this run's apply) need not again.
+	private.Verified = verifiedRead{Version: got.Version, UpdatedAt: got.UpdatedAt, At: time.Now().UTC()}
+	resp.Diagnostics.Append(private.save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema.Type(), m)...)
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, m)...)
+}
 
+// refreshModel takes into m and private what a refresh read of the entry found: its
+// attributes, drift of a write-only or copied value, the owner token and what the provider
+// keeps about the entry.
+func (r *entryResource[M, P]) refreshModel(ctx context.Context, m P, private *privateData, got *bifrost.Entry, diags *diag.Diagnostics) {
 	s := m.shared()
 	stateVersion, stateValueNull := s.Version.ValueString(), s.Value.IsNull()
 	s.fromEntry(got)
-	m.fromEntry(got, private.Imported, &resp.Diagnostics)
-	if valueOutOfState(m) && private.WrittenVersion == "" && !private.Imported && stateVersion != "" {
-		// The private state is gone (a state edited by hand, say). The state's version is the
-		// one this provider last wrote or found without drift: a refresh that finds another
-		// writer's version also clears value_wo_version or value_from_key_vault_secret below,
-		// which plans a write whatever the version says. So it stands for the version written.
-		tflog.Info(ctx, "no record of the version this provider wrote; taking the version in the state")
-		private.WrittenVersion = stateVersion
-	}
-	if valueOutOfState(m) && private.WrittenVersion != "" && private.WrittenVersion != got.Version {
-		// The value is write-only (or copied), so drift shows through the version: anything but
-		// the version this provider wrote last means someone else wrote, and the next apply
-		// writes again.
-		tflog.Info(ctx, "entry changed outside Terraform; planning to write the declared write-only or copied value again")
-		s.ValueWOVersion = types.Int64Null()
-		if src := m.copySource(); src != nil {
-			*src = types.StringNull()
-		}
+	m.fromEntry(got, private.Imported, diags)
+	if valueOutOfState(m) {
+		markValueDrift(ctx, m, private, stateVersion, got.Version)
 	}
 	s.setComputed(got)
 	// A state without an owner token (imported, or its private state lost) takes the entry's,
@@ -383,16 +394,29 @@ func (r *entryResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 	}
 	private.TagsIncomplete = !got.TagsComplete()
 	private.RecoveryLevel = got.RecoveryLevel
-	r.noteEntry(got, true)
-	if ref, ok := referenceOf(got); ok {
-		r.client.refs.warnDanglingReference(ctx, e.store, configRef{scope: got.Scope, key: got.Name}, ref, &resp.Diagnostics)
+}
+
+// markValueDrift plans a write of a write-only or copied value that another writer replaced:
+// its drift shows through the version, since anything but the version this provider wrote
+// last (private.WrittenVersion) means someone else wrote. latest is the vault's version,
+// stateVersion the one the state held before this refresh.
+func markValueDrift(ctx context.Context, m entryResourceModel, private *privateData, stateVersion, latest string) {
+	if private.WrittenVersion == "" && !private.Imported && stateVersion != "" {
+		// The private state is gone (a state edited by hand, say). The state's version is the
+		// one this provider last wrote or found without drift: a refresh that finds another
+		// writer's version also clears value_wo_version or value_from_key_vault_secret below,
+		// which plans a write whatever the version says. So it stands for the version written.
+		tflog.Info(ctx, "no record of the version this provider wrote; taking the version in the state")
+		private.WrittenVersion = stateVersion
 	}
-	private.Imported = false
-	// The read checked ownership; a write right after it (this run's apply) need not again.
-	private.Verified = verifiedRead{Version: got.Version, UpdatedAt: got.UpdatedAt, At: time.Now().UTC()}
-	resp.Diagnostics.Append(private.save(ctx, resp.Private)...)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema.Type(), m)...)
-	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, m)...)
+	if private.WrittenVersion == "" || private.WrittenVersion == latest {
+		return
+	}
+	tflog.Info(ctx, "entry changed outside Terraform; planning to write the declared write-only or copied value again")
+	m.shared().ValueWOVersion = types.Int64Null()
+	if src := m.copySource(); src != nil {
+		*src = types.StringNull()
+	}
 }
 
 func (r *entryResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -145,20 +145,9 @@ func (w *referenceWatch) referencing(ctx context.Context, store *bifrost.Store, 
 	if err != nil {
 		return nil, err
 	}
-	found := map[configRef]bool{}
-	for _, c := range configs {
-		if !c.MayReference(secret) {
-			continue
-		}
-		ref := c.Reference
-		if ref == (bifrost.SecretID{}) {
-			if ref, err = w.untaggedReference(ctx, store, c); err != nil {
-				return nil, err
-			}
-		}
-		if ref == secret {
-			found[configRef{scope: c.Scope, key: c.Name}] = true
-		}
+	found, err := w.listedReferences(ctx, store, configs, secret)
+	if err != nil {
+		return nil, err
 	}
 	w.mu.Lock()
 	for c, ref := range w.local {
@@ -173,6 +162,28 @@ func (w *referenceWatch) referencing(ctx context.Context, store *bifrost.Store, 
 	}
 	slices.SortFunc(out, func(a, b configRef) int { return strings.Compare(a.String(), b.String()) })
 	return out, nil
+}
+
+// listedReferences are the configs of the listing that reference secret, by their reference
+// tag or, without one, by their value (read once).
+func (w *referenceWatch) listedReferences(ctx context.Context, store *bifrost.Store, configs []bifrost.Entry, secret bifrost.SecretID) (map[configRef]bool, error) {
+	found := map[configRef]bool{}
+	for _, c := range configs {
+		if !c.MayReference(secret) {
+			continue
+		}
+		ref := c.Reference
+		if ref == (bifrost.SecretID{}) {
+			var err error
+			if ref, err = w.untaggedReference(ctx, store, c); err != nil {
+				return nil, err
+			}
+		}
+		if ref == secret {
+			found[configRef{scope: c.Scope, key: c.Name}] = true
+		}
+	}
+	return found, nil
 }
 
 // untaggedReference reads what a config without the bifrost-reference tag references, once.

@@ -90,18 +90,30 @@ func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
 		return // the OneOf validator on type has said so
 	}
 	if t == bifrost.TypeSecretReference {
-		for _, a := range append(values, namedValue{"value_wo_version", cfg.ValueWOVersion}) {
-			if !a.value.IsNull() {
-				diags.AddAttributeError(path.Root(a.name), "Attribute not allowed for secret_reference",
-					fmt.Sprintf("A secret_reference config takes its value from the secret named by secret_id; remove %s, or use type = \"secret\" to give the config its own value.", a.name))
-			}
-		}
-		if cfg.SecretID.IsNull() {
-			diags.AddAttributeError(path.Root("secret_id"), "Missing secret_id",
-				"A secret_reference config needs secret_id, the id of a bifrost_secret (e.g. secret_id = bifrost_secret.stripe.id).")
-		}
+		cfg.validateReference(append(values, namedValue{"value_wo_version", cfg.ValueWOVersion}), diags)
 		return
 	}
+	cfg.validateOwnValue(t, diags)
+}
+
+// validateReference checks a secret_reference config: secret_id, and none of the value
+// attributes (values).
+func (cfg *configResourceModel) validateReference(values []namedValue, diags *diag.Diagnostics) {
+	for _, a := range values {
+		if !a.value.IsNull() {
+			diags.AddAttributeError(path.Root(a.name), "Attribute not allowed for secret_reference",
+				fmt.Sprintf("A secret_reference config takes its value from the secret named by secret_id; remove %s, or use type = \"secret\" to give the config its own value.", a.name))
+		}
+	}
+	if cfg.SecretID.IsNull() {
+		diags.AddAttributeError(path.Root("secret_id"), "Missing secret_id",
+			"A secret_reference config needs secret_id, the id of a bifrost_secret (e.g. secret_id = bifrost_secret.stripe.id).")
+	}
+}
+
+// validateOwnValue checks a config of type t that holds its own value: no secret_id,
+// initial_value_wo for secrets only, a value given, and a known value of the type's shape.
+func (cfg *configResourceModel) validateOwnValue(t bifrost.ConfigType, diags *diag.Diagnostics) {
 	if !cfg.SecretID.IsNull() {
 		diags.AddAttributeError(path.Root("secret_id"), "Attribute only for secret_reference",
 			fmt.Sprintf("secret_id is only used by configs of type secret_reference; this config is of type %q. Remove secret_id, or set type = \"secret_reference\".", t))
@@ -119,13 +131,16 @@ func (cfg *configResourceModel) validateConfig(diags *diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("value"), "Missing value", fmt.Sprintf("A config of type %q needs %s.", t, takes))
 		return
 	}
-	for name, v := range map[string]types.String{"value": cfg.Value, "value_wo": cfg.ValueWO, "initial_value_wo": cfg.InitialValueWO} {
-		if v.IsNull() || v.IsUnknown() {
+	for _, v := range []struct {
+		name  string
+		value types.String
+	}{{"value", cfg.Value}, {"value_wo", cfg.ValueWO}, {"initial_value_wo", cfg.InitialValueWO}} {
+		if v.value.IsNull() || v.value.IsUnknown() {
 			continue
 		}
 		// EncodeConfigValue never repeats the value in its message, so it may be shown as is.
-		if _, err := bifrost.EncodeConfigValue(t, v.ValueString()); err != nil {
-			diags.AddAttributeError(path.Root(name), fmt.Sprintf("Invalid %s value", t), err.Error())
+		if _, err := bifrost.EncodeConfigValue(t, v.value.ValueString()); err != nil {
+			diags.AddAttributeError(path.Root(v.name), fmt.Sprintf("Invalid %s value", t), err.Error())
 		}
 	}
 }
@@ -155,28 +170,33 @@ func (m *configResourceModel) fromEntry(e *bifrost.Entry, importing bool, diags 
 		m.SecretID, m.Value, m.ValueWOVersion = secretIDValueOf(""), types.StringNull(), types.Int64Null()
 	case e.Type == bifrost.TypeSecretReference:
 		m.Value = types.StringNull()
-		_, err := bifrost.ParseSecretID(e.Value)
-		switch {
-		case err == nil:
-			m.SecretID = secretIDValueOf(e.Value) // as stored, so a spelling difference is no drift
-		case e.Value == "" && e.Reference != (bifrost.SecretID{}):
-			m.SecretID = secretIDValueOf(e.Reference.String()) // a listing has no value: the reference tag
-		default:
-			m.SecretID = secretIDValueOf("")
-		}
-		if err != nil && e.Value != "" {
-			// Another writer replaced the reference with something else: a reference to nothing,
-			// which the plan writes again, rather than an invalid secret_id in state.
-			diags.AddWarning("Config holds no valid secret reference",
-				fmt.Sprintf("Config %q in %s is a secret_reference, but Key Vault holds a value that is not a secret id (written outside Terraform), "+
-					"so config.get fails for it. The plan writes the declared secret_id again.", e.Name, e.Scope.Phrase()))
-		}
+		m.SecretID = referenceFromEntry(e, diags)
 	default:
 		m.SecretID = secretIDValueOf("")
 		if !m.Value.IsNull() || (importing && m.ValueWOVersion.IsNull()) {
 			m.Value = types.StringValue(e.Value)
 		}
 	}
+}
+
+// referenceFromEntry is the secret_id a secret_reference config read from Key Vault holds: its
+// value as stored (so a spelling difference is no drift), or, from a listing (which has no
+// values), its reference tag. A value that is not a secret id (another writer replaced it) is
+// a reference to nothing, which the plan writes again, rather than an invalid secret_id in state.
+func referenceFromEntry(e *bifrost.Entry, diags *diag.Diagnostics) canonicalStringValue {
+	if _, err := bifrost.ParseSecretID(e.Value); err == nil {
+		return secretIDValueOf(e.Value)
+	}
+	if e.Value == "" {
+		if e.Reference == (bifrost.SecretID{}) {
+			return secretIDValueOf("")
+		}
+		return secretIDValueOf(e.Reference.String())
+	}
+	diags.AddWarning("Config holds no valid secret reference",
+		fmt.Sprintf("Config %q in %s is a secret_reference, but Key Vault holds a value that is not a secret id (written outside Terraform), "+
+			"so config.get fails for it. The plan writes the declared secret_id again.", e.Name, e.Scope.Phrase()))
+	return secretIDValueOf("")
 }
 
 // writesValue: a new value, type or reference is a new version.
