@@ -163,7 +163,7 @@ func (r *entryResource[M, P]) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	writes := !creating && r.planWritesValue(ctx, configured, p, s, &resp.Diagnostics)
+	writes := !creating && r.planWritesValue(ctx, configured, p, s, req.Private, &resp.Diagnostics)
 	r.planComputed(p, s, scope, creating, writes)
 	if respelled {
 		r.keepIfUnchanged(ctx, p, s, req.Plan.Schema.Type())
@@ -230,12 +230,12 @@ func titleCase(s string) string {
 // configuration takes the value from (valueSource): a value only written at creation is never
 // written again, unless the kind's own attributes that a version carries change (a config's
 // type or reference); a value_wo without version is compared with the vault's.
-func (r *entryResource[M, P]) planWritesValue(ctx context.Context, configured configuredValues, plan, prior P, diags *diag.Diagnostics) bool {
+func (r *entryResource[M, P]) planWritesValue(ctx context.Context, configured configuredValues, plan, prior P, priv privateState, diags *diag.Diagnostics) bool {
 	switch configured.source(plan) {
 	case valueInitial:
 		return plan.rewritesEntry(prior)
 	case valueWOCompared:
-		return plan.rewritesEntry(prior) || r.valueDiffers(ctx, prior, configured.valueWO, diags)
+		return plan.rewritesEntry(prior) || r.valueDiffers(ctx, prior, configured.valueWO, readPrivate(ctx, priv, diags).Disabled, diags)
 	}
 	return plan.writesValue(prior)
 }
@@ -394,6 +394,7 @@ func (r *entryResource[M, P]) refreshModel(ctx context.Context, m P, private *pr
 	}
 	private.TagsIncomplete = !got.TagsComplete()
 	private.RecoveryLevel = got.RecoveryLevel
+	private.Disabled = !got.Enabled
 }
 
 // markValueDrift plans a write of a write-only or copied value that another writer replaced:

@@ -39,6 +39,9 @@ type privateData struct {
 	// RecoveryLevel is the vault's recovery level as the last read or write saw it, so that a
 	// destroy plan can tell that purge_on_destroy will not be honoured.
 	RecoveryLevel bifrost.RecoveryLevel
+	// Disabled marks an entry the last refresh found disabled, whose value Key Vault hides: a
+	// value_wo compared with the vault's cannot be (see valueDiffers).
+	Disabled bool
 }
 
 // verifiedRead is the outcome of a refresh's ownership check: the version and update time it
@@ -99,6 +102,7 @@ const (
 	privateOwnerAdoptedKey   = "owner_adopted"
 	privateTagsIncompleteKey = "tags_incomplete"
 	privateRecoveryLevelKey  = "recovery_level"
+	privateDisabledKey       = "disabled"
 )
 
 // readPrivate reads an entry resource's private state; missing keys are zero values.
@@ -111,6 +115,7 @@ func readPrivate(ctx context.Context, p privateState, diags *diag.Diagnostics) p
 	getJSON(ctx, p, privateOwnerAdoptedKey, &d.OwnerAdopted, diags)
 	getJSON(ctx, p, privateTagsIncompleteKey, &d.TagsIncomplete, diags)
 	getJSON(ctx, p, privateRecoveryLevelKey, &d.RecoveryLevel, diags)
+	getJSON(ctx, p, privateDisabledKey, &d.Disabled, diags)
 	return d
 }
 
@@ -124,6 +129,7 @@ func (d privateData) save(ctx context.Context, p privateState) diag.Diagnostics 
 	setJSON(ctx, p, privateOwnerAdoptedKey, d.OwnerAdopted, !d.OwnerAdopted, &diags)
 	setJSON(ctx, p, privateTagsIncompleteKey, d.TagsIncomplete, !d.TagsIncomplete, &diags)
 	setJSON(ctx, p, privateRecoveryLevelKey, d.RecoveryLevel, d.RecoveryLevel == "", &diags)
+	setJSON(ctx, p, privateDisabledKey, d.Disabled, !d.Disabled, &diags)
 	return diags
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
@@ -133,12 +134,19 @@ func (d *valueDigests) equal(kvName, version, value string) (equal, known bool) 
 // valueDiffers reports whether the configured value_wo differs from the value of the version the
 // prior state names, which is what the plan was made from (see valueWOCompared). The refresh of
 // this plan read that version, so usually the answer is in memory; otherwise (a plan with
-// -refresh=false, or the apply's own plan) that version is read: one GET. Versions never change
-// their value, so the plan and the apply's plan always agree. An unknown value, a version that
-// cannot be read, or an adopted secret not yet named counts as different: the apply writes.
-func (r *entryResource[M, P]) valueDiffers(ctx context.Context, prior P, configured types.String, diags *diag.Diagnostics) bool {
-	if configured.IsUnknown() {
+// -refresh=false, or the apply's own plan) that version is read: one GET. The answer depends on
+// nothing else, and versions never change their value, so the plan and the apply's own plan
+// agree (a planned version that changed from known to unknown would be an inconsistent final
+// plan). An unknown value or an adopted secret not yet named counts as different: the apply
+// writes. disabled is what the refresh found: Key Vault hides a disabled entry's value, so a
+// disabled config is written again (enabled, as every config is), and a disabled secret is not
+// compared (a plan that enables it does that, and the next plan compares).
+func (r *entryResource[M, P]) valueDiffers(ctx context.Context, prior P, configured types.String, disabled bool, diags *diag.Diagnostics) bool {
+	switch {
+	case configured.IsUnknown():
 		return true
+	case disabled:
+		return r.kind == bifrost.KindConfig
 	}
 	s := prior.shared()
 	if !s.Value.IsNull() {
@@ -163,7 +171,11 @@ func (r *entryResource[M, P]) valueDiffers(ctx context.Context, prior P, configu
 		got.Value = ""
 		return differs
 	case errors.Is(err, bifrost.ErrNotFound), errors.Is(err, bifrost.ErrDisabled):
-		return true
+		// Deleted or disabled since the refresh this plan is made from: the apply's write finds
+		// out (it goes against that version, see internal/bifrost/changes.go); deciding
+		// otherwise here could contradict the plan.
+		tflog.Debug(ctx, "the version in state could not be read to compare value_wo", map[string]any{"key_vault_secret_name": kvName})
+		return false
 	}
 	diags.Append(r.client.storeDiagnostic("comparing value_wo with the vault's value", err))
 	return true

@@ -428,3 +428,46 @@ data "bifrost_configs" "org" {
 		},
 	})
 }
+
+// value_wo without value_wo_version on disabled entries, whose value Key Vault hides: a secret
+// kept disabled is not compared (no write on every plan); a config disabled outside Terraform is
+// written again, enabled, and the plan after is empty.
+func TestAccWriteOnly_withoutVersionDisabled(t *testing.T) {
+	v := newAccVault(t)
+	ctx, cancel := context.WithTimeout(context.Background(), outsideTimeout)
+	defer cancel()
+	w := newCLIWorkdir(t, v.config(fmt.Sprintf(`
+resource "bifrost_secret" "off" {
+  organization_id = %[1]q
+  name            = "kept-disabled"
+  value_wo        = "hidden-value-9e2c"
+  enabled         = false
+}
+
+resource "bifrost_config" "cfg" {
+  organization_id = %[1]q
+  key             = "disabled_outside"
+  type            = "secret"
+  value_wo        = "config-value-5f7a"
+}
+`, testOrg)))
+	w.requireWriteOnly(ctx)
+	w.mustRun(ctx, "apply", "-auto-approve")
+	for i := range 2 {
+		if changes := w.changes(ctx); len(changes) != 0 {
+			t.Fatalf("plan %d with a disabled secret changes %v, want nothing", i+1, changes)
+		}
+	}
+	kvName := bifrost.KeyVaultName(testOrg, bifrost.KindConfig, "disabled_outside")
+	v.foreignPatch(kvName, azsecrets.UpdateSecretPropertiesParameters{SecretAttributes: &azsecrets.SecretAttributes{Enabled: to.Ptr(false)}})
+	if changes := w.changes(ctx); !slices.Equal(changes, []string{"bifrost_config.cfg update"}) {
+		t.Errorf("after the config was disabled outside Terraform the plan changes %v, want it written again", changes)
+	}
+	w.mustRun(ctx, "apply", "-auto-approve")
+	if got := v.latest(kvName); !*got.Attributes.Enabled || *got.Value != "config-value-5f7a" {
+		t.Error("the config is not enabled with its value after the apply")
+	}
+	if changes := w.changes(ctx); len(changes) != 0 {
+		t.Errorf("after the apply the plan changes %v", changes)
+	}
+}
