@@ -13,6 +13,8 @@ import (
 	"maps"
 	"os"
 	"strings"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/atomicfile"
 )
 
 // Backups are opaque and encrypted, as Key Vault's are: a backup file left
@@ -51,7 +53,7 @@ func loadOrCreateBackupKey(path string) (*backupKey, error) {
 	if !fileExists(path) {
 		raw := make([]byte, backupKeySize)
 		_, _ = rand.Read(raw) // never fails, see crypto/rand
-		if _, err := createExclusive(path, []byte(base64.StdEncoding.EncodeToString(raw)+"\n")); err != nil {
+		if _, err := atomicfile.CreateExclusive(path, []byte(base64.StdEncoding.EncodeToString(raw)+"\n")); err != nil {
 			return nil, fmt.Errorf("emulator: backup key: %w", err)
 		}
 	}

@@ -15,6 +15,10 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/uuid"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
 )
 
 // The resource of Key Vault access tokens, and what the 401 challenge names.
@@ -91,7 +95,7 @@ func (e *Emulator) serveEntra(w http.ResponseWriter, r *http.Request, segs []str
 // before its first token request (with instance discovery disabled).
 func (e *Emulator) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request) {
 	tenantBase := baseURL(r) + "/" + e.tenantID
-	writeJSON(w, http.StatusOK, map[string]any{
+	httpjson.Write(w, http.StatusOK, map[string]any{
 		"issuer":                                e.issuer(r),
 		"token_endpoint":                        tenantBase + "/oauth2/v2.0/token",
 		"authorization_endpoint":                tenantBase + "/oauth2/v2.0/authorize",
@@ -114,7 +118,9 @@ func (e *Emulator) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Reque
 	})
 }
 
-func (e *Emulator) serveJWKS(w http.ResponseWriter) { writeJSON(w, http.StatusOK, jwks(e.issuerKey)) }
+func (e *Emulator) serveJWKS(w http.ResponseWriter) {
+	httpjson.Write(w, http.StatusOK, jwks(e.issuerKey))
+}
 
 // serveToken is the client-credentials grant, authenticated by a client
 // secret, by a client assertion signed with the principal's certificate key,
@@ -187,7 +193,7 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Pragma", "no-cache")
 	lifetime := int(tokenLifetime/time.Second) - 1
-	writeJSON(w, http.StatusOK, map[string]any{
+	httpjson.Write(w, http.StatusOK, map[string]any{
 		"token_type":     "Bearer",
 		"expires_in":     lifetime,
 		"ext_expires_in": lifetime,
@@ -304,12 +310,12 @@ func thumbprintEqual(encoded string, sum []byte) bool {
 // writeEntraError writes an Entra ID OAuth error with an AADSTS code.
 func writeEntraError(w http.ResponseWriter, r *http.Request, status int, code string, aadsts int, message string) {
 	now := time.Now().UTC()
-	trace, corr := randomUUID(), r.Header.Get("client-request-id")
+	trace, corr := uuid.New(), r.Header.Get("client-request-id")
 	if corr == "" {
-		corr = randomUUID()
+		corr = uuid.New()
 	}
 	ts := now.Format("2006-01-02 15:04:05Z")
-	writeJSON(w, status, map[string]any{
+	httpjson.Write(w, status, map[string]any{
 		"error":             code,
 		"error_description": fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s", aadsts, message, trace, corr, ts),
 		"error_codes":       []int{aadsts},
@@ -324,12 +330,4 @@ func randomID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-func randomUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -11,6 +11,9 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/uuid"
 )
 
 // Key Vault's limits on secrets.
@@ -51,7 +54,7 @@ func (e *Emulator) serveSecrets(w http.ResponseWriter, r *http.Request, segs []s
 		entry.Status = rec.status
 		e.stats.record(entry)
 	}()
-	rec.Header().Set("x-ms-request-id", randomUUID())
+	rec.Header().Set("x-ms-request-id", uuid.New())
 	rec.Header().Set("x-ms-keyvault-service-version", "1.9.3347.1")
 	rec.Header().Set("Cache-Control", "no-cache")
 
@@ -240,7 +243,7 @@ func (e *Emulator) setSecret(w http.ResponseWriter, r *http.Request, rt route) {
 		err.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{value: true}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{value: true}))
 }
 
 func (e *Emulator) getSecret(w http.ResponseWriter, r *http.Request, rt route) {
@@ -261,7 +264,7 @@ func (e *Emulator) getSecret(w http.ResponseWriter, r *http.Request, rt route) {
 		}
 		vv.v.Value, vv.v.ContentType = value, contentType
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{value: true}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{value: true}))
 }
 
 func (e *Emulator) updateSecret(w http.ResponseWriter, r *http.Request, rt route) {
@@ -290,7 +293,7 @@ func (e *Emulator) updateSecret(w http.ResponseWriter, r *http.Request, rt route
 		err.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
 }
 
 func (e *Emulator) deleteSecret(w http.ResponseWriter, r *http.Request, rt route) {
@@ -299,7 +302,7 @@ func (e *Emulator) deleteSecret(w http.ResponseWriter, r *http.Request, rt route
 		err.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
 }
 
 func (e *Emulator) getDeletedSecret(w http.ResponseWriter, r *http.Request, rt route) {
@@ -308,7 +311,7 @@ func (e *Emulator) getDeletedSecret(w http.ResponseWriter, r *http.Request, rt r
 		err.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
 }
 
 func (e *Emulator) purgeDeletedSecret(w http.ResponseWriter, _ *http.Request, rt route) {
@@ -325,7 +328,7 @@ func (e *Emulator) recoverDeletedSecret(w http.ResponseWriter, r *http.Request, 
 		err.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
 }
 
 func (e *Emulator) backupSecret(w http.ResponseWriter, _ *http.Request, rt route) {
@@ -339,7 +342,7 @@ func (e *Emulator) backupSecret(w http.ResponseWriter, _ *http.Request, rt route
 		(&kvError{status: http.StatusInternalServerError, code: codeInternal, message: "backup failed"}).write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, wireBackup{Value: base64.RawURLEncoding.EncodeToString(data)})
+	httpjson.Write(w, http.StatusOK, wireBackup{Value: base64.RawURLEncoding.EncodeToString(data)})
 }
 
 func (e *Emulator) restoreSecret(w http.ResponseWriter, r *http.Request, _ route) {
@@ -361,7 +364,7 @@ func (e *Emulator) restoreSecret(w http.ResponseWriter, r *http.Request, _ route
 		err.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
+	httpjson.Write(w, http.StatusOK, e.bundle(r, vv, bundleOptions{}))
 }
 
 // pageRequest is the paging part of a list request.
@@ -432,7 +435,7 @@ func (e *Emulator) listByName(w http.ResponseWriter, r *http.Request, kind listK
 	if more {
 		page.NextLink = e.nextLink(r, path, p, skipToken{After: last})
 	}
-	writeJSON(w, http.StatusOK, page)
+	httpjson.Write(w, http.StatusOK, page)
 }
 
 func (e *Emulator) listVersions(w http.ResponseWriter, r *http.Request, rt route) {
@@ -453,5 +456,5 @@ func (e *Emulator) listVersions(w http.ResponseWriter, r *http.Request, rt route
 	if more {
 		page.NextLink = e.nextLink(r, "/secrets/"+rt.name+"/versions", p, skipToken{After: views[len(views)-1].v.ID})
 	}
-	writeJSON(w, http.StatusOK, page)
+	httpjson.Write(w, http.StatusOK, page)
 }

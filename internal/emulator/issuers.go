@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/uuid"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
 )
 
 // issuersSegment is the first path segment of the OIDC issuers the emulator
@@ -213,7 +217,7 @@ func (e *Emulator) mintIDToken(is *issuer, subject, audience string, lifetime ti
 		"iat": issued.Unix(),
 		"nbf": issued.Unix(),
 		"exp": issued.Add(lifetime).Unix(),
-		"jti": randomUUID(),
+		"jti": uuid.New(),
 	})
 	t.Header["kid"] = is.key.kid
 	return t.SignedString(is.key.key)
@@ -227,20 +231,20 @@ func (e *Emulator) serveIssuer(w http.ResponseWriter, r *http.Request, segs []st
 		is = e.issuers[segs[0]]
 	}
 	if is == nil {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found: no issuer at " + r.URL.Path})
+		httpjson.Write(w, http.StatusNotFound, map[string]string{"message": "Not Found: no issuer at " + r.URL.Path})
 		return
 	}
 	switch rest := strings.Join(segs[1:], "/"); {
 	case rest == ".well-known/openid-configuration" && r.Method == http.MethodGet:
 		e.serveIssuerDiscovery(w, is)
 	case rest == ".well-known/jwks" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, jwks(is.key))
+		httpjson.Write(w, http.StatusOK, jwks(is.key))
 	case rest == "token" && is.GitHub != nil:
 		e.serveGitHubToken(w, r, is)
 	case rest == "oidctoken" && is.AzureDevOps != nil:
 		e.serveAzureDevOpsToken(w, r, is)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found: " + r.Method + " " + r.URL.Path})
+		httpjson.Write(w, http.StatusNotFound, map[string]string{"message": "Not Found: " + r.Method + " " + r.URL.Path})
 	}
 }
 
@@ -250,7 +254,7 @@ func (e *Emulator) serveIssuer(w http.ResponseWriter, r *http.Request, segs []st
 // request.
 func (e *Emulator) serveIssuerDiscovery(w http.ResponseWriter, is *issuer) {
 	iss := e.issuerURL(is.Name)
-	writeJSON(w, http.StatusOK, map[string]any{
+	httpjson.Write(w, http.StatusOK, map[string]any{
 		"issuer":                                iss,
 		"jwks_uri":                              iss + "/.well-known/jwks",
 		"response_types_supported":              []string{"id_token"},
@@ -275,19 +279,19 @@ func jwks(k *tokenIssuer) map[string]any {
 // repository owner's URL, which no Entra credential would accept anyway).
 func (e *Emulator) serveGitHubToken(w http.ResponseWriter, r *http.Request, is *issuer) {
 	if r.Method != http.MethodGet {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "Method Not Allowed"})
+		httpjson.Write(w, http.StatusMethodNotAllowed, map[string]string{"message": "Method Not Allowed"})
 		return
 	}
 	if !bearerIs(r, is.GitHub.RequestToken) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized: the bearer token is not this job's ACTIONS_ID_TOKEN_REQUEST_TOKEN."})
+		httpjson.Write(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized: the bearer token is not this job's ACTIONS_ID_TOKEN_REQUEST_TOKEN."})
 		return
 	}
 	tok, err := e.mintIDToken(is, is.GitHub.Subject, r.URL.Query().Get("audience"), 0)
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+		httpjson.Write(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"count": is.count.Add(1), "value": tok})
+	httpjson.Write(w, http.StatusOK, map[string]any{"count": is.count.Add(1), "value": tok})
 }
 
 // serveAzureDevOpsToken is the Azure Pipelines OIDC token endpoint. Errors
@@ -295,7 +299,7 @@ func (e *Emulator) serveGitHubToken(w http.ResponseWriter, r *http.Request, is *
 // "X-TFS-FedAuthRedirect: Suppress" asks for instead of a sign-in redirect.
 func (e *Emulator) serveAzureDevOpsToken(w http.ResponseWriter, r *http.Request, is *issuer) {
 	// azidentity adds these to its error messages; Azure DevOps support asks for them.
-	w.Header().Set("X-VSS-E2EID", randomUUID())
+	w.Header().Set("X-VSS-E2EID", uuid.New())
 	if !bearerIs(r, is.AzureDevOps.AccessToken) {
 		// TF400813 is Azure DevOps' message for an unauthenticated API call
 		// (not confirmed by a search; the status is what azidentity reports).
@@ -333,12 +337,12 @@ func (e *Emulator) serveAzureDevOpsToken(w http.ResponseWriter, r *http.Request,
 		writeVSSError(w, http.StatusInternalServerError, "VssServiceException", "Microsoft.VisualStudio.Services.Common", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"oidcToken": tok})
+	httpjson.Write(w, http.StatusOK, map[string]string{"oidcToken": tok})
 }
 
 // writeVSSError writes Azure DevOps' error document.
 func writeVSSError(w http.ResponseWriter, status int, typeKey, namespace, message string) {
-	writeJSON(w, status, map[string]any{
+	httpjson.Write(w, status, map[string]any{
 		"$id":            "1",
 		"innerException": nil,
 		"message":        message,

@@ -1,11 +1,12 @@
 package emulator
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
 )
 
 // managementSegment is the first path segment of the management API; Key
@@ -37,31 +38,31 @@ func (e *Emulator) serveManagement(w http.ResponseWriter, r *http.Request, segs 
 			for status, n := range e.StatusCounts() {
 				byStatus[strconv.Itoa(status)] = n
 			}
-			writeJSON(w, http.StatusOK, byStatus)
+			httpjson.Write(w, http.StatusOK, byStatus)
 			return
 		}
-		writeJSON(w, http.StatusOK, e.RequestCounts())
+		httpjson.Write(w, http.StatusOK, e.RequestCounts())
 	case "DELETE counts":
 		e.ResetRequestCounts()
 		w.WriteHeader(http.StatusNoContent)
 	case "GET audit":
-		writeJSON(w, http.StatusOK, e.AuditLog())
+		httpjson.Write(w, http.StatusOK, e.AuditLog())
 	case "GET faults":
-		writeJSON(w, http.StatusOK, faultsToJSON(e.Faults()))
+		httpjson.Write(w, http.StatusOK, faultsToJSON(e.Faults()))
 	case "PUT faults":
 		var j faultsJSON
-		if !decodeManagement(w, r, &j) {
+		if !httpjson.DecodeManagement(w, r, &j) {
 			return
 		}
 		f := e.Faults()
 		j.mergeInto(&f)
 		e.SetFaults(f)
-		writeJSON(w, http.StatusOK, faultsToJSON(e.Faults()))
+		httpjson.Write(w, http.StatusOK, faultsToJSON(e.Faults()))
 	case "GET clock":
 		e.writeClock(w)
 	case "PUT clock":
 		var j clockJSON
-		if !decodeManagement(w, r, &j) {
+		if !httpjson.DecodeManagement(w, r, &j) {
 			return
 		}
 		switch {
@@ -70,34 +71,22 @@ func (e *Emulator) serveManagement(w http.ResponseWriter, r *http.Request, segs 
 		case j.Offset != "":
 			d, err := time.ParseDuration(j.Offset)
 			if err != nil {
-				writeManagementError(w, http.StatusBadRequest, "offset: "+err.Error())
+				httpjson.ManagementError(w, http.StatusBadRequest, "offset: "+err.Error())
 				return
 			}
 			e.SetClockOffset(d)
 		default:
-			writeManagementError(w, http.StatusBadRequest, `send {"offset_seconds": N} or {"offset": "1h"}`)
+			httpjson.ManagementError(w, http.StatusBadRequest, `send {"offset_seconds": N} or {"offset": "1h"}`)
 			return
 		}
 		e.writeClock(w)
 	default:
-		writeManagementError(w, http.StatusNotFound, "unknown management endpoint "+r.Method+" /"+managementSegment+"/"+endpoint+
+		httpjson.ManagementError(w, http.StatusNotFound, "unknown management endpoint "+r.Method+" /"+managementSegment+"/"+endpoint+
 			"; see the package documentation of internal/emulator")
 	}
 }
 
 func (e *Emulator) writeClock(w http.ResponseWriter) {
 	secs := e.ClockOffset().Seconds()
-	writeJSON(w, http.StatusOK, clockJSON{OffsetSeconds: &secs, Offset: e.ClockOffset().String(), Now: e.now().UTC().Format(time.RFC3339)})
-}
-
-func decodeManagement(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(v); err != nil {
-		writeManagementError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
-		return false
-	}
-	return true
-}
-
-func writeManagementError(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, map[string]map[string]string{"error": {"code": "BadRequest", "message": message}})
+	httpjson.Write(w, http.StatusOK, clockJSON{OffsetSeconds: &secs, Offset: e.ClockOffset().String(), Now: e.now().UTC().Format(time.RFC3339)})
 }

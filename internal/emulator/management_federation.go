@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
 )
 
 // issuerJSON is the management form of an issuer: where its endpoints are
@@ -59,42 +61,42 @@ func (e *Emulator) serveFederationManagement(w http.ResponseWriter, r *http.Requ
 		for _, name := range names {
 			out = append(out, e.issuerToJSON(name))
 		}
-		writeJSON(w, http.StatusOK, out)
+		httpjson.Write(w, http.StatusOK, out)
 	case len(segs) == 3 && segs[0] == "issuers" && segs[2] == "tokens" && r.Method == http.MethodPost:
 		is, ok := e.issuers[segs[1]]
 		if !ok {
-			writeManagementError(w, http.StatusNotFound, "no issuer named "+segs[1])
+			httpjson.ManagementError(w, http.StatusNotFound, "no issuer named "+segs[1])
 			return true
 		}
 		var j mintJSON
-		if !decodeManagement(w, r, &j) {
+		if !httpjson.DecodeManagement(w, r, &j) {
 			return true
 		}
 		if j.Subject == "" {
-			writeManagementError(w, http.StatusBadRequest, `send {"subject": "...", "audience": "...", "lifetime_seconds": N}`)
+			httpjson.ManagementError(w, http.StatusBadRequest, `send {"subject": "...", "audience": "...", "lifetime_seconds": N}`)
 			return true
 		}
 		tok, err := e.mintIDToken(is, j.Subject, j.Audience, time.Duration(j.LifetimeSeconds*float64(time.Second)))
 		if err != nil {
-			writeManagementError(w, http.StatusInternalServerError, err.Error())
+			httpjson.ManagementError(w, http.StatusInternalServerError, err.Error())
 			return true
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+		httpjson.Write(w, http.StatusOK, map[string]string{"token": tok})
 	case len(segs) == 3 && segs[0] == "principals" && segs[2] == "federated_credentials":
 		p, ok := e.principals.byName[segs[1]]
 		if !ok {
-			writeManagementError(w, http.StatusNotFound, "no principal named "+segs[1])
+			httpjson.ManagementError(w, http.StatusNotFound, "no principal named "+segs[1])
 			return true
 		}
 		switch r.Method {
 		case http.MethodGet:
 		case http.MethodPut:
 			var creds []FederatedCredential
-			if !decodeManagement(w, r, &creds) {
+			if !httpjson.DecodeManagement(w, r, &creds) {
 				return true
 			}
 			if err := e.SetFederatedCredentials(p.Name, creds); err != nil {
-				writeManagementError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), "emulator: "))
+				httpjson.ManagementError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), "emulator: "))
 				return true
 			}
 		default:
@@ -104,7 +106,7 @@ func (e *Emulator) serveFederationManagement(w http.ResponseWriter, r *http.Requ
 		if creds == nil {
 			creds = []FederatedCredential{}
 		}
-		writeJSON(w, http.StatusOK, creds)
+		httpjson.Write(w, http.StatusOK, creds)
 	default:
 		return false
 	}

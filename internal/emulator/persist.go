@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/atomicfile"
 )
 
 // dataFile is the JSON layout of Options.DataFile. Secrets in a transition
@@ -144,7 +146,7 @@ func (p *persister) write() error {
 		return fmt.Errorf("emulator: data file: %w", err)
 	}
 	// 0600: the file holds secret values.
-	return writeFileAtomic(p.path, data, 0o600)
+	return atomicfile.Write(p.path, data, 0o600)
 }
 
 // close stops the background writer and writes the final state.
