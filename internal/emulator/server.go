@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/keyvault"
 )
 
 // Options configure an emulator. The zero value is a working emulator on a
@@ -48,14 +50,8 @@ type Emulator struct {
 	oidcMeta   *oidcMetadata // fetches federated issuers' keys; made on first use
 	ca         *certAuthority
 	issuerKey  *tokenIssuer
-	store      *store
-	backupKey  *backupKey
-	persist    *persister // nil without DataFile
-	stats      *stats
-	faultsMu   sync.Mutex // serializes SetFaults, which replaces faults and limiter together
-	faults     atomic.Pointer[Faults]
-	limiter    atomic.Pointer[rateLimiter] // nil: no rate limit
-	clock      atomic.Int64                // offset from the real clock, in nanoseconds
+	vault      *keyvault.Vault
+	clock      atomic.Int64 // offset from the real clock, in nanoseconds
 
 	baseURL    string // "https://host:port/"
 	srv        *http.Server
@@ -79,8 +75,8 @@ func Start(opts Options) (*Emulator, error) {
 	if opts.RecoverableDays == 0 {
 		opts.RecoverableDays = DefaultRecoverableDays
 	}
-	if opts.RecoverableDays < MinRecoverableDays || opts.RecoverableDays > MaxRecoverableDays {
-		return nil, fmt.Errorf("emulator: RecoverableDays %d: Key Vault keeps deleted secrets %d to %d days", opts.RecoverableDays, MinRecoverableDays, MaxRecoverableDays)
+	if err := keyvault.CheckRecoverableDays(opts.RecoverableDays); err != nil {
+		return nil, err
 	}
 	principals, err := newPrincipalSet(opts.Principals)
 	if err != nil {
@@ -95,18 +91,10 @@ func Start(opts Options) (*Emulator, error) {
 		tenantID:   strings.ToLower(opts.TenantID),
 		principals: principals,
 		issuers:    issuers,
-		stats:      newStats(),
-		store:      newStore(opts.RecoverableDays, opts.PurgeProtection),
 		served:     make(chan struct{}),
 	}
-	e.SetFaults(opts.Faults)
 	for _, p := range principals.byName {
 		if err := e.checkFederated(p.Name, p.FederatedCredentials); err != nil {
-			return nil, err
-		}
-	}
-	if opts.DataFile != "" {
-		if err := e.store.load(opts.DataFile); err != nil {
 			return nil, err
 		}
 	}
@@ -118,9 +106,14 @@ func Start(opts Options) (*Emulator, error) {
 	}
 	backupKeyFile := opts.BackupKeyFile
 	if backupKeyFile == "" {
-		backupKeyFile = defaultBackupKeyFile(e.ca.keyFile)
+		backupKeyFile = e.ca.keyFile + ".backup-key"
 	}
-	if e.backupKey, err = loadOrCreateBackupKey(backupKeyFile); err != nil {
+	e.vault, err = keyvault.New(keyvault.Config{
+		TenantID: e.tenantID, Authenticator: vaultAuthenticator{e}, Now: e.now,
+		RecoverableDays: opts.RecoverableDays, PurgeProtection: opts.PurgeProtection, Faults: opts.Faults,
+		BackupKeyFile: backupKeyFile, DataFile: opts.DataFile,
+	})
+	if err != nil {
 		_ = e.ca.close()
 		return nil, err
 	}
@@ -134,10 +127,6 @@ func Start(opts Options) (*Emulator, error) {
 			resolved := e.resolveFederated(p.FederatedCredentials)
 			p.federated.Store(&resolved)
 		}
-	}
-	if opts.DataFile != "" {
-		e.persist = newPersister(opts.DataFile, e.store)
-		e.store.onChange = e.persist.changed
 	}
 	return e, nil
 }
@@ -243,42 +232,31 @@ func (e *Emulator) ManagementURL() string { return e.baseURL + managementSegment
 // their defaults, see [Faults]); requests already waiting keep the latency
 // they drew, and transitions already under way keep their end. A change of
 // the rate limit or its window starts a fresh count.
-func (e *Emulator) SetFaults(f Faults) {
-	f = f.withDefaults()
-	e.faultsMu.Lock()
-	defer e.faultsMu.Unlock()
-	if l := e.limiter.Load(); e.faults.Load() == nil || !l.sameAs(f.RateLimit, f.RateWindow) {
-		e.limiter.Store(newRateLimiter(f.RateLimit, f.RateWindow))
-	}
-	e.faults.Store(&f)
-}
+func (e *Emulator) SetFaults(f Faults) { e.vault.SetFaults(f) }
 
 // Faults returns the faults in effect, defaults resolved: a transition that
 // is instant shows NoDelay, no rate limit NoRateLimit.
-func (e *Emulator) Faults() Faults { return *e.faults.Load() }
+func (e *Emulator) Faults() Faults { return e.vault.Faults() }
 
 // Reset drops all secrets, deleted secrets, request counts and the audit
 // log. Faults and the clock offset stay.
-func (e *Emulator) Reset() {
-	e.store.reset()
-	e.stats.resetAll()
-}
+func (e *Emulator) Reset() { e.vault.Reset() }
 
 // RequestCounts returns the number of data-plane requests per operation
 // (see the Op constants), counting every attempt: 401 challenges, injected
 // faults and errors included.
-func (e *Emulator) RequestCounts() map[string]int { return e.stats.counts() }
+func (e *Emulator) RequestCounts() map[string]int { return e.vault.RequestCounts() }
 
 // StatusCounts returns the number of data-plane requests per HTTP status
 // (0 for dropped connections).
-func (e *Emulator) StatusCounts() map[int]int { return e.stats.statusCounts() }
+func (e *Emulator) StatusCounts() map[int]int { return e.vault.StatusCounts() }
 
 // ResetRequestCounts zeroes RequestCounts and StatusCounts.
-func (e *Emulator) ResetRequestCounts() { e.stats.resetCounts() }
+func (e *Emulator) ResetRequestCounts() { e.vault.ResetRequestCounts() }
 
 // AuditLog returns the data-plane requests seen so far, oldest first (the
 // last 100,000). Entries never contain secret values.
-func (e *Emulator) AuditLog() []AuditEntry { return e.stats.auditLog() }
+func (e *Emulator) AuditLog() []AuditEntry { return e.vault.AuditLog() }
 
 // SetClockOffset moves the emulator's clock by d from the real clock (see
 // the package documentation for what it affects).
@@ -304,10 +282,7 @@ func (e *Emulator) Close() error {
 		<-e.served
 		e.closeOIDC()
 		var errs []error
-		if e.persist != nil {
-			errs = append(errs, e.persist.close())
-		}
-		errs = append(errs, e.ca.close())
+		errs = append(errs, e.vault.Close(), e.ca.close())
 		e.closeErr = errors.Join(errs...)
 	})
 	return e.closeErr
@@ -319,7 +294,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	switch segs[0] {
 	case "secrets", "deletedsecrets":
-		e.serveSecrets(w, r, segs)
+		e.vault.ServeHTTP(w, r)
 	case managementSegment:
 		e.serveManagement(w, r, segs[1:])
 	case issuersSegment:
