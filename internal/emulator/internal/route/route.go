@@ -63,8 +63,9 @@ func (t *Table[T]) Add(pattern string, value T) {
 	}
 	e := entry[T]{value: value, getOnly: method == http.MethodGet, wildcards: map[int]string{}}
 	for i, seg := range segments(path) {
-		name, ok := strings.CutPrefix(seg, "{")
-		if name, ok = strings.CutSuffix(name, "}"); !ok {
+		name, opens := strings.CutPrefix(seg, "{")
+		name, closes := strings.CutSuffix(name, "}")
+		if !opens || !closes {
 			continue
 		}
 		if name == "$" || strings.HasSuffix(name, "...") {
