@@ -22,9 +22,10 @@ type FederatedCredential struct {
 	// OIDC discovery document must be reachable over HTTPS (the emulator
 	// trusts its own CA and the system roots).
 	Issuer string `json:"issuer,omitempty"`
-	// IssuerName, instead of Issuer, names one of Options.Issuers; the
-	// emulator resolves it to that issuer's URL (the port is only known once
-	// it listens). Principal() returns both, Issuer resolved.
+	// IssuerName, instead of Issuer, names one of the issuers the emulator
+	// plays (Config.Issuers, the emulator's Options.Issuers); it is resolved
+	// to that issuer's URL (the port is only known once the emulator
+	// listens). Principal() returns both, Issuer resolved.
 	IssuerName string   `json:"issuer_name,omitempty"`
 	Subject    string   `json:"subject"`
 	Audiences  []string `json:"audiences,omitempty"` // default [api://AzureADTokenExchange]

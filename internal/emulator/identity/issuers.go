@@ -32,9 +32,10 @@ const TokenExchangeAudience = "api://AzureADTokenExchange"
 const defaultIDTokenLifetime = 10 * time.Minute
 
 // Issuer is an OIDC identity provider the emulator plays at
-// {VaultURL}_issuers/{Name}: a discovery document, a JWKS with the issuer's
-// own signing key, and optionally a CI system's token endpoint. Tokens of
-// every issuer can also be minted with [Emulator.MintIDToken], for the
+// {base URL}_issuers/{Name} (the emulator's VaultURL is its base URL): a
+// discovery document, a JWKS with the issuer's own signing key, and
+// optionally a CI system's token endpoint. Tokens of every issuer can also
+// be minted with [Authority.MintIDToken] (Emulator.MintIDToken), for the
 // file-based flows (AKS workload identity, HCP Terraform).
 type Issuer struct {
 	Name          string        // path segment: letters, digits, '.', '_' and '-'

@@ -13,7 +13,7 @@ import (
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/atomicfile"
 )
 
-// dataFile is the JSON layout of Options.DataFile. Secrets in a transition
+// dataFile is the JSON layout of Config.DataFile. Secrets in a transition
 // are stored in the state the transition leads to (a name being purged is
 // not stored).
 type dataFile struct {
