@@ -21,6 +21,7 @@ package route
 
 import (
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -92,6 +93,17 @@ func (t *Table[T]) Match(r *http.Request) T {
 		r.SetPathValue(name, segs[i])
 	}
 	return e.value
+}
+
+// All yields every pattern added and its value, in no particular order.
+func (t *Table[T]) All() iter.Seq2[string, T] {
+	return func(yield func(string, T) bool) {
+		for pattern, e := range t.entries {
+			if !yield(pattern, e.value) {
+				return
+			}
+		}
+	}
 }
 
 // segments splits a path on "/", less its leading slash and one trailing

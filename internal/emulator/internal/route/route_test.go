@@ -86,3 +86,16 @@ func TestMatchLeavesUnmatchedRequestsAlone(t *testing.T) {
 		t.Errorf("unmatched request changed: pattern %q", r.Pattern)
 	}
 }
+
+func TestAll(t *testing.T) {
+	tb := New("")
+	tb.Add("GET /a", "a")
+	tb.Add("PUT /b/{x}", "b")
+	got := map[string]string{}
+	for pattern, v := range tb.All() {
+		got[pattern] = v
+	}
+	if len(got) != 2 || got["GET /a"] != "a" || got["PUT /b/{x}"] != "b" {
+		t.Errorf("All: %v", got)
+	}
+}
