@@ -14,8 +14,9 @@ import (
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
 )
 
-// Conformance: the real azsecrets client drives every operation and error of
-// DESIGN.md section 4 against the emulator.
+// Conformance: the real azsecrets client drives every operation of the data
+// plane (the route table in keyvault/routes.go) and its errors against the
+// emulator.
 
 func TestSetAndGet(t *testing.T) {
 	t.Parallel()

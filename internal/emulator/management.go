@@ -1,16 +1,92 @@
 package emulator
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/route"
 )
 
 // managementSegment is the first path segment of the management API; Key
 // Vault paths never start with an underscore.
 const managementSegment = "_emulator"
+
+// managementRoutes is the management API (no token: it is the tests' back
+// door, reachable only by whoever can reach the emulator); the package
+// documentation describes each endpoint. Paths match as the data plane's
+// do (internal/emulator/internal/route): one trailing slash is ignored.
+func (e *Emulator) managementRoutes() *route.Table[http.HandlerFunc] {
+	t := route.New[http.HandlerFunc](e.serveUnknownEndpoint)
+	for pattern, serve := range map[string]http.HandlerFunc{
+		"POST /_emulator/reset":                              e.serveReset,
+		"GET /_emulator/counts":                              e.serveCounts,
+		"DELETE /_emulator/counts":                           e.serveResetCounts,
+		"GET /_emulator/audit":                               e.serveAudit,
+		"GET /_emulator/faults":                              e.serveFaults,
+		"PUT /_emulator/faults":                              e.serveSetFaults,
+		"GET /_emulator/clock":                               e.serveClock,
+		"PUT /_emulator/clock":                               e.serveSetClock,
+		"GET /_emulator/issuers":                             e.identity.ServeIssuerList,
+		"POST /_emulator/issuers/{name}/tokens":              e.identity.ServeIssuerToken,
+		"/_emulator/principals/{name}/federated_credentials": e.serveFederatedCredentials,
+	} {
+		t.Add(pattern, serve)
+	}
+	return t
+}
+
+func (e *Emulator) serveUnknownEndpoint(w http.ResponseWriter, r *http.Request) {
+	endpoint := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/"+managementSegment), "/")
+	httpjson.ManagementError(w, http.StatusNotFound, "unknown management endpoint "+r.Method+" /"+managementSegment+"/"+endpoint+
+		"; see the package documentation of internal/emulator")
+}
+
+func (e *Emulator) serveReset(w http.ResponseWriter, _ *http.Request) {
+	e.Reset()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// serveCounts answers the counts per operation, or per HTTP status with
+// ?by=status.
+func (e *Emulator) serveCounts(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("by") != "status" {
+		httpjson.Write(w, http.StatusOK, e.RequestCounts())
+		return
+	}
+	byStatus := map[string]int{}
+	for status, n := range e.StatusCounts() {
+		byStatus[strconv.Itoa(status)] = n
+	}
+	httpjson.Write(w, http.StatusOK, byStatus)
+}
+
+func (e *Emulator) serveResetCounts(w http.ResponseWriter, _ *http.Request) {
+	e.ResetRequestCounts()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (e *Emulator) serveAudit(w http.ResponseWriter, _ *http.Request) {
+	httpjson.Write(w, http.StatusOK, e.AuditLog())
+}
+
+func (e *Emulator) serveFaults(w http.ResponseWriter, _ *http.Request) {
+	httpjson.Write(w, http.StatusOK, faultsToJSON(e.Faults()))
+}
+
+// serveSetFaults merges: the fields present replace the current values.
+func (e *Emulator) serveSetFaults(w http.ResponseWriter, r *http.Request) {
+	var j faultsJSON
+	if !httpjson.DecodeManagement(w, r, &j) {
+		return
+	}
+	f := e.Faults()
+	j.mergeInto(&f)
+	e.SetFaults(f)
+	httpjson.Write(w, http.StatusOK, faultsToJSON(e.Faults()))
+}
 
 // clockJSON is the management form of the clock offset. PUT accepts either
 // field; GET answers both offset_seconds and now.
@@ -20,84 +96,37 @@ type clockJSON struct {
 	Now           string   `json:"now,omitempty"`
 }
 
-// serveManagement answers /_emulator/... (no token: it is the test's
-// back door, reachable only by whoever can reach the emulator).
-func (e *Emulator) serveManagement(w http.ResponseWriter, r *http.Request, segs []string) {
-	endpoint := strings.Join(segs, "/")
-	if len(segs) > 0 && (segs[0] == "issuers" || segs[0] == "principals") && e.serveFederationManagement(w, r, segs) {
+func (e *Emulator) serveClock(w http.ResponseWriter, _ *http.Request) {
+	secs := e.ClockOffset().Seconds()
+	httpjson.Write(w, http.StatusOK, clockJSON{OffsetSeconds: &secs, Offset: e.ClockOffset().String(), Now: e.now().UTC().Format(time.RFC3339)})
+}
+
+func (e *Emulator) serveSetClock(w http.ResponseWriter, r *http.Request) {
+	var j clockJSON
+	if !httpjson.DecodeManagement(w, r, &j) {
 		return
 	}
-	switch r.Method + " " + strings.TrimSuffix(endpoint, "/") {
-	case "POST reset":
-		e.Reset()
-		w.WriteHeader(http.StatusNoContent)
-	case "GET counts":
-		if r.URL.Query().Get("by") == "status" {
-			byStatus := map[string]int{}
-			for status, n := range e.StatusCounts() {
-				byStatus[strconv.Itoa(status)] = n
-			}
-			writeJSON(w, http.StatusOK, byStatus)
+	switch {
+	case j.OffsetSeconds != nil:
+		e.SetClockOffset(time.Duration(*j.OffsetSeconds * float64(time.Second)))
+	case j.Offset != "":
+		d, err := time.ParseDuration(j.Offset)
+		if err != nil {
+			httpjson.ManagementError(w, http.StatusBadRequest, "offset: "+err.Error())
 			return
 		}
-		writeJSON(w, http.StatusOK, e.RequestCounts())
-	case "DELETE counts":
-		e.ResetRequestCounts()
-		w.WriteHeader(http.StatusNoContent)
-	case "GET audit":
-		writeJSON(w, http.StatusOK, e.AuditLog())
-	case "GET faults":
-		writeJSON(w, http.StatusOK, faultsToJSON(e.Faults()))
-	case "PUT faults":
-		var j faultsJSON
-		if !decodeManagement(w, r, &j) {
-			return
-		}
-		f := e.Faults()
-		j.mergeInto(&f)
-		e.SetFaults(f)
-		writeJSON(w, http.StatusOK, faultsToJSON(e.Faults()))
-	case "GET clock":
-		e.writeClock(w)
-	case "PUT clock":
-		var j clockJSON
-		if !decodeManagement(w, r, &j) {
-			return
-		}
-		switch {
-		case j.OffsetSeconds != nil:
-			e.SetClockOffset(time.Duration(*j.OffsetSeconds * float64(time.Second)))
-		case j.Offset != "":
-			d, err := time.ParseDuration(j.Offset)
-			if err != nil {
-				writeManagementError(w, http.StatusBadRequest, "offset: "+err.Error())
-				return
-			}
-			e.SetClockOffset(d)
-		default:
-			writeManagementError(w, http.StatusBadRequest, `send {"offset_seconds": N} or {"offset": "1h"}`)
-			return
-		}
-		e.writeClock(w)
+		e.SetClockOffset(d)
 	default:
-		writeManagementError(w, http.StatusNotFound, "unknown management endpoint "+r.Method+" /"+managementSegment+"/"+endpoint+
-			"; see the package documentation of internal/emulator")
+		httpjson.ManagementError(w, http.StatusBadRequest, `send {"offset_seconds": N} or {"offset": "1h"}`)
+		return
 	}
+	e.serveClock(w, r)
 }
 
-func (e *Emulator) writeClock(w http.ResponseWriter) {
-	secs := e.ClockOffset().Seconds()
-	writeJSON(w, http.StatusOK, clockJSON{OffsetSeconds: &secs, Offset: e.ClockOffset().String(), Now: e.now().UTC().Format(time.RFC3339)})
-}
-
-func decodeManagement(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(v); err != nil {
-		writeManagementError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
-		return false
+// serveFederatedCredentials is the identity side's endpoint; a method it
+// does not serve is an unknown endpoint.
+func (e *Emulator) serveFederatedCredentials(w http.ResponseWriter, r *http.Request) {
+	if !e.identity.ServeFederatedCredentials(w, r) {
+		e.serveUnknownEndpoint(w, r)
 	}
-	return true
-}
-
-func writeManagementError(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, map[string]map[string]string{"error": {"code": "BadRequest", "message": message}})
 }

@@ -9,14 +9,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/atomicfile"
 )
 
 // certAuthority is the CA that issues the server certificate. Clients trust
@@ -90,7 +90,7 @@ func reuseOrCreateCA(certFile, keyFile string) (*certAuthority, error) {
 		return nil, fmt.Errorf("emulator: CA key: %w", err)
 	}
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-	won, err := createExclusive(keyFile, keyPEM)
+	won, err := atomicfile.CreateExclusive(keyFile, keyPEM)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func reuseOrCreateCA(certFile, keyFile string) (*certAuthority, error) {
 		return waitForCA(certFile, keyFile)
 	}
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
-	if err := writeFileAtomic(certFile, certPEM, 0o644); err != nil {
+	if err := atomicfile.Write(certFile, certPEM, 0o644); err != nil {
 		return nil, err
 	}
 	return &certAuthority{cert: cert, key: key, certFile: certFile}, nil
@@ -232,68 +232,4 @@ func randomSerial() *big.Int {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// createExclusive writes data to path unless path exists, without ever
-// exposing a partly written file: the data goes to a temporary file that is
-// then hard-linked into place (link fails when the target exists, which
-// rename would not). It reports whether this call created the file.
-func createExclusive(path string, data []byte) (bool, error) {
-	tmp, err := writeTemp(path, data, 0o600)
-	if err != nil {
-		return false, err
-	}
-	defer os.Remove(tmp)
-	if err := os.Link(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return false, nil
-		}
-		return false, fmt.Errorf("emulator: %w", err)
-	}
-	return true, nil
-}
-
-// writeFileAtomic replaces path with data so that readers see either the old
-// or the new content, never a part.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := writeTemp(path, data, perm)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("emulator: %w", err)
-	}
-	return nil
-}
-
-func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("emulator: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("emulator: %w", err)
-	}
-	name := f.Name()
-	fail := func(err error) (string, error) {
-		_ = f.Close()
-		_ = os.Remove(name)
-		return "", fmt.Errorf("emulator: writing %s: %w", path, err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		return fail(err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		_ = os.Remove(name)
-		return "", fmt.Errorf("emulator: writing %s: %w", path, err)
-	}
-	return name, nil
 }

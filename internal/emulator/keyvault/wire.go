@@ -1,4 +1,4 @@
-package emulator
+package keyvault
 
 import "net/http"
 
@@ -67,21 +67,21 @@ type bundleOptions struct {
 	versionless bool // list items of /secrets and /deletedsecrets
 }
 
-func (e *Emulator) bundle(r *http.Request, vv versionView, o bundleOptions) wireBundle {
-	base := baseURL(r)
+func (v *Vault) bundle(r *http.Request, vv versionView, o bundleOptions) wireBundle {
+	base := vaultURL(r)
 	id := base + "/secrets/" + vv.name
 	if !o.versionless {
 		id += "/" + vv.v.ID
 	}
 	enabled, created, updated := vv.v.Enabled, vv.v.Created, vv.v.Updated
-	days := e.opts.RecoverableDays
+	days := v.store.recoverableDays
 	b := wireBundle{
 		ID:          id,
 		ContentType: vv.v.ContentType,
 		Attributes: wireAttributes{
 			Enabled: &enabled, NotBefore: vv.v.NotBefore, Expires: vv.v.Expires,
 			Created: &created, Updated: &updated,
-			RecoveryLevel: e.store.recoveryLevel(), RecoverableDays: &days,
+			RecoveryLevel: v.store.recoveryLevel(), RecoverableDays: &days,
 		},
 	}
 	if len(vv.v.Tags) > 0 {
@@ -97,24 +97,4 @@ func (e *Emulator) bundle(r *http.Request, vv versionView, o bundleOptions) wire
 		b.DeletedDate, b.ScheduledPurgeDate = &deleted, &purge
 	}
 	return b
-}
-
-// statusRecorder remembers the status written, for the audit log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
 }

@@ -1,4 +1,4 @@
-package emulator
+package identity
 
 import (
 	"crypto"
@@ -9,16 +9,18 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/rbac"
 )
 
 // Role is what a principal may do on the vault's secrets, after the two
 // built-in Azure RBAC roles that matter for secrets.
-type Role string
+type Role = rbac.Role
 
 const (
-	RoleOfficer Role = "officer" // read/write on secrets (Key Vault Secrets Officer)
-	RoleUser    Role = "user"    // read only (Key Vault Secrets User)
-	RoleNone    Role = "none"    // authenticates, but may do nothing (403)
+	RoleOfficer = rbac.RoleOfficer // read/write on secrets (Key Vault Secrets Officer)
+	RoleUser    = rbac.RoleUser    // read only (Key Vault Secrets User)
+	RoleNone    = rbac.RoleNone    // authenticates, but may do nothing (403)
 )
 
 // DefaultTenantID is the tenant of an emulator started without
@@ -121,6 +123,17 @@ func newPrincipalSet(ps []Principal) (*principalSet, error) {
 
 func (s *principalSet) lookup(clientID string) *principal {
 	return s.byClientID[strings.ToLower(clientID)]
+}
+
+// caller is the data plane's view of the application with that client id:
+// a principal with its role, or an application the emulator does not know,
+// which may do nothing.
+func (s *principalSet) caller(clientID string) rbac.Caller {
+	p := s.lookup(clientID)
+	if p == nil {
+		return rbac.Caller{Name: clientID, ClientID: clientID, Role: rbac.RoleNone}
+	}
+	return rbac.Caller{Name: p.Name, ClientID: clientID, ObjectID: p.objectID, Role: p.Role}
 }
 
 func firstCertificate(pemData []byte) (*x509.Certificate, error) {

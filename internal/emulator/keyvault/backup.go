@@ -1,4 +1,4 @@
-package emulator
+package keyvault
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"maps"
 	"os"
 	"strings"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/atomicfile"
 )
 
 // Backups are opaque and encrypted, as Key Vault's are: a backup file left
@@ -40,9 +42,6 @@ type backupKey struct {
 	aead cipher.AEAD
 }
 
-// defaultBackupKeyFile is where the backup key lives next to the CA key.
-func defaultBackupKeyFile(caKeyFile string) string { return caKeyFile + ".backup-key" }
-
 // loadOrCreateBackupKey reads the key in path, or creates it (32 random
 // bytes, base64, mode 0600). Processes starting at once with the same file
 // end up with the same key, as with the CA: the file is created by link,
@@ -51,7 +50,7 @@ func loadOrCreateBackupKey(path string) (*backupKey, error) {
 	if !fileExists(path) {
 		raw := make([]byte, backupKeySize)
 		_, _ = rand.Read(raw) // never fails, see crypto/rand
-		if _, err := createExclusive(path, []byte(base64.StdEncoding.EncodeToString(raw)+"\n")); err != nil {
+		if _, err := atomicfile.CreateExclusive(path, []byte(base64.StdEncoding.EncodeToString(raw)+"\n")); err != nil {
 			return nil, fmt.Errorf("emulator: backup key: %w", err)
 		}
 	}
@@ -115,41 +114,86 @@ func errCorruptBackup() *kvError {
 
 // open decrypts and checks a blob as the client sent it in restore's
 // "value" (base64url without padding, as azsecrets sends it; padded or
-// standard base64 is tolerated).
+// standard base64 is tolerated): the envelope seal made, this vault's key,
+// then the backup inside.
 func (k *backupKey) open(value string) (backupBlob, *kvError) {
-	var data []byte
-	var err error
+	data, ok := decodeBackupValue(value)
+	if !ok {
+		return backupBlob{}, errCorruptBackup()
+	}
+	parts, ok := splitEnvelope(data)
+	if !ok {
+		return backupBlob{}, errCorruptBackup()
+	}
+	plain, err := k.unseal(parts)
+	if err != nil {
+		return backupBlob{}, err
+	}
+	return parseBackup(plain)
+}
+
+// decodeBackupValue undoes the wire's base64, in whichever flavour the
+// client sent it.
+func decodeBackupValue(value string) ([]byte, bool) {
 	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.StdEncoding, base64.RawStdEncoding} {
-		if data, err = enc.DecodeString(value); err == nil {
-			break
+		if data, err := enc.DecodeString(value); err == nil {
+			return data, true
 		}
 	}
-	if err != nil || len(data) < 1+len(backupFormatName) || int(data[0]) != len(backupFormatName) ||
+	return nil, false
+}
+
+// splitEnvelope checks the length-prefixed format name and returns the five
+// parts of the compact JWE after it (the encrypted key, empty with "dir",
+// is the second).
+func splitEnvelope(data []byte) ([]string, bool) {
+	if len(data) < 1+len(backupFormatName) || int(data[0]) != len(backupFormatName) ||
 		string(data[1:1+len(backupFormatName)]) != backupFormatName {
-		return backupBlob{}, errCorruptBackup()
+		return nil, false
 	}
 	parts := strings.Split(string(data[1+len(backupFormatName):]), ".")
 	if len(parts) != 5 || parts[1] != "" {
-		return backupBlob{}, errCorruptBackup()
+		return nil, false
 	}
-	var h jweHeader
-	headerJSON, err := b64.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(headerJSON, &h) != nil || h.Alg != "dir" || h.Enc != "A256GCM" {
-		return backupBlob{}, errCorruptBackup()
+	return parts, true
+}
+
+// unseal checks the JWE's header names this key and decrypts its
+// ciphertext, the header being the additional data.
+func (k *backupKey) unseal(parts []string) ([]byte, *kvError) {
+	h, ok := parseJWEHeader(parts[0])
+	if !ok {
+		return nil, errCorruptBackup()
 	}
 	if h.Kid != k.kid {
-		return backupBlob{}, badParameter("The backup blob was made by another Key Vault (key %s) and cannot be restored here.", h.Kid)
+		return nil, badParameter("The backup blob was made by another Key Vault (key %s) and cannot be restored here.", h.Kid)
 	}
 	iv, err1 := b64.DecodeString(parts[2])
 	ct, err2 := b64.DecodeString(parts[3])
 	tag, err3 := b64.DecodeString(parts[4])
 	if err1 != nil || err2 != nil || err3 != nil || len(iv) != k.aead.NonceSize() || len(tag) != k.aead.Overhead() {
-		return backupBlob{}, errCorruptBackup()
+		return nil, errCorruptBackup()
 	}
 	plain, err := k.aead.Open(nil, iv, append(ct, tag...), []byte(parts[0]))
 	if err != nil {
-		return backupBlob{}, errCorruptBackup()
+		return nil, errCorruptBackup()
 	}
+	return plain, nil
+}
+
+// parseJWEHeader decodes a protected header with the algorithms seal uses.
+func parseJWEHeader(part string) (jweHeader, bool) {
+	var h jweHeader
+	headerJSON, err := b64.DecodeString(part)
+	if err != nil || json.Unmarshal(headerJSON, &h) != nil || h.Alg != "dir" || h.Enc != "A256GCM" {
+		return jweHeader{}, false
+	}
+	return h, true
+}
+
+// parseBackup checks a decrypted backup: this format, a valid name, at
+// least one version, version ids as the store makes them and none twice.
+func parseBackup(plain []byte) (backupBlob, *kvError) {
 	var b backupBlob
 	if json.Unmarshal(plain, &b) != nil || b.Format != backupFormat || !validName(b.Name) || len(b.Versions) == 0 {
 		return backupBlob{}, errCorruptBackup()
@@ -175,4 +219,9 @@ func validVersionID(id string) bool {
 		}
 	}
 	return true
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -1,9 +1,10 @@
-package emulator
+package keyvault
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
 )
 
 // Key Vault error codes, as the service spells them.
@@ -56,18 +57,7 @@ func (e *kvError) write(w http.ResponseWriter) {
 	if e.inner != "" {
 		body.Error.InnerError = &wireInnerError{Code: e.inner}
 	}
-	writeJSON(w, e.status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(data)
+	httpjson.Write(w, e.status, body)
 }
 
 func badParameter(format string, args ...any) *kvError {

@@ -1,4 +1,4 @@
-package emulator
+package keyvault
 
 import (
 	"bytes"
@@ -15,9 +15,10 @@ import (
 // unsupported format is specified, the request is rejected."
 // (https://learn.microsoft.com/en-us/rest/api/keyvault/secrets/get-secret/get-secret?view=rest-keyvault-secrets-2025-07-01).
 // Microsoft's recording of TestGetSecretWithOutContentType (see
-// recordings_test.go) shows the rejection of a text/plain secret asked for
-// PEM: 400 BadParameter "The 'Unsupported' to 'PEM' transformation is not
-// supported. Only PFX to PEM transformation is supported."
+// internal/emulator/recordings_test.go) shows the rejection of a text/plain
+// secret asked for PEM: 400 BadParameter "The 'Unsupported' to 'PEM'
+// transformation is not supported. Only PFX to PEM transformation is
+// supported."
 //
 // The emulator has no certificates; a secret holds a PFX when it is set with
 // content type application/x-pkcs12 and a base64 PKCS#12 value without a

@@ -1,4 +1,4 @@
-package emulator
+package identity
 
 import (
 	"errors"
@@ -22,9 +22,10 @@ type FederatedCredential struct {
 	// OIDC discovery document must be reachable over HTTPS (the emulator
 	// trusts its own CA and the system roots).
 	Issuer string `json:"issuer,omitempty"`
-	// IssuerName, instead of Issuer, names one of Options.Issuers; the
-	// emulator resolves it to that issuer's URL (the port is only known once
-	// it listens). Principal() returns both, Issuer resolved.
+	// IssuerName, instead of Issuer, names one of the issuers the emulator
+	// plays (Config.Issuers, the emulator's Options.Issuers); it is resolved
+	// to that issuer's URL (the port is only known once the emulator
+	// listens). Principal() returns both, Issuer resolved.
 	IssuerName string   `json:"issuer_name,omitempty"`
 	Subject    string   `json:"subject"`
 	Audiences  []string `json:"audiences,omitempty"` // default [api://AzureADTokenExchange]
@@ -40,7 +41,7 @@ const federatedSkew = 5 * time.Minute
 
 // checkFederated validates a principal's federated credentials against the
 // configured issuers, without resolving them.
-func (e *Emulator) checkFederated(principal string, creds []FederatedCredential) error {
+func (a *Authority) checkFederated(principal string, creds []FederatedCredential) error {
 	if len(creds) > maxFederatedCredentials {
 		return fmt.Errorf("emulator: principal %q: %d federated credentials, Entra allows %d", principal, len(creds), maxFederatedCredentials)
 	}
@@ -50,11 +51,11 @@ func (e *Emulator) checkFederated(principal string, creds []FederatedCredential)
 		switch {
 		case c.Issuer != "" && c.IssuerName != "":
 			// What Principal() returns may be passed back: both, consistent.
-			if _, ok := e.issuers[c.IssuerName]; !ok || e.baseURL == "" || c.Issuer != e.issuerURL(c.IssuerName) {
+			if _, ok := a.issuers[c.IssuerName]; !ok || a.baseURL == "" || c.Issuer != a.issuerURL(c.IssuerName) {
 				return fmt.Errorf("%s: set Issuer or IssuerName, not both", where)
 			}
 		case c.IssuerName != "":
-			if _, ok := e.issuers[c.IssuerName]; !ok {
+			if _, ok := a.issuers[c.IssuerName]; !ok {
 				return fmt.Errorf("%s: no issuer named %q in Options.Issuers", where, c.IssuerName)
 			}
 		case c.Issuer != "":
@@ -68,8 +69,8 @@ func (e *Emulator) checkFederated(principal string, creds []FederatedCredential)
 		if c.Subject == "" {
 			return fmt.Errorf("%s: Subject is required", where)
 		}
-		for _, a := range c.Audiences {
-			if a == "" {
+		for _, audience := range c.Audiences {
+			if audience == "" {
 				return fmt.Errorf("%s: empty audience", where)
 			}
 		}
@@ -84,11 +85,11 @@ func (e *Emulator) checkFederated(principal string, creds []FederatedCredential)
 
 // resolveFederated returns a copy of checked credentials with IssuerName
 // turned into Issuer and the default audience filled in.
-func (e *Emulator) resolveFederated(creds []FederatedCredential) []FederatedCredential {
+func (a *Authority) resolveFederated(creds []FederatedCredential) []FederatedCredential {
 	out := make([]FederatedCredential, 0, len(creds))
 	for _, c := range creds {
 		if c.IssuerName != "" {
-			c.Issuer = e.issuerURL(c.IssuerName)
+			c.Issuer = a.issuerURL(c.IssuerName)
 		}
 		if len(c.Audiences) == 0 {
 			c.Audiences = []string{TokenExchangeAudience}
@@ -103,15 +104,15 @@ func (e *Emulator) resolveFederated(creds []FederatedCredential) []FederatedCred
 // SetFederatedCredentials replaces the federated credentials of the named
 // principal; tokens already issued stay valid. It fails when the principal
 // does not exist or a credential is invalid.
-func (e *Emulator) SetFederatedCredentials(principal string, creds []FederatedCredential) error {
-	p, ok := e.principals.byName[principal]
+func (a *Authority) SetFederatedCredentials(principal string, creds []FederatedCredential) error {
+	p, ok := a.principals.byName[principal]
 	if !ok {
 		return fmt.Errorf("emulator: no principal named %q", principal)
 	}
-	if err := e.checkFederated(principal, creds); err != nil {
+	if err := a.checkFederated(principal, creds); err != nil {
 		return err
 	}
-	resolved := e.resolveFederated(creds)
+	resolved := a.resolveFederated(creds)
 	p.federated.Store(&resolved)
 	return nil
 }
@@ -167,7 +168,7 @@ func invalidClient(aadsts int, format string, args ...any) *fedFailure {
 // federated credentials: issuer, the issuer's signature (keys fetched from
 // its discovery document), lifetime on the emulator clock, subject and
 // audience, in that order.
-func (e *Emulator) verifyFederated(r *http.Request, p *principal, assertion string) *fedFailure {
+func (a *Authority) verifyFederated(r *http.Request, p *principal, assertion string) *fedFailure {
 	claims := jwt.MapClaims{}
 	tok, _, err := jwt.NewParser().ParseUnverified(assertion, claims)
 	if err != nil {
@@ -185,7 +186,7 @@ func (e *Emulator) verifyFederated(r *http.Request, p *principal, assertion stri
 	}
 
 	kid, _ := tok.Header["kid"].(string)
-	key, err := e.oidc().signingKey(r.Context(), iss, kid)
+	key, err := a.oidc().signingKey(r.Context(), iss, kid)
 	if errors.Is(err, errKeyNotFound) {
 		return invalidClient(7000272, "The certificate with identifier %s used to sign the federated credential could not be found in the metadata of identity provider %s. Please validate that your Identity Provider's metadata exposes the key used to sign the incoming token.", kid, iss)
 	}
@@ -197,7 +198,7 @@ func (e *Emulator) verifyFederated(r *http.Request, p *principal, assertion stri
 		return invalidClient(700027, "Client assertion contains an invalid signature. [Reason - the signature does not verify with key '%s' of issuer '%s': %v]", kid, iss, err)
 	}
 
-	now := e.now()
+	now := a.now()
 	exp, _ := claims.GetExpirationTime()
 	nbf, _ := claims.GetNotBefore()
 	if exp == nil || now.After(exp.Add(federatedSkew)) || (nbf != nil && now.Add(federatedSkew).Before(nbf.Time)) {
@@ -225,8 +226,8 @@ func (e *Emulator) verifyFederated(r *http.Request, p *principal, assertion stri
 
 	aud, _ := claims.GetAudience()
 	for _, c := range bySubject {
-		for _, a := range aud {
-			if slices.Contains(c.Audiences, a) {
+		for _, audience := range aud {
+			if slices.Contains(c.Audiences, audience) {
 				return nil
 			}
 		}

@@ -1,4 +1,4 @@
-package emulator
+package identity
 
 import (
 	"context"
@@ -43,14 +43,14 @@ type issuerKeys struct {
 // oidc returns the metadata fetcher, made on first use: reading the system
 // roots early would freeze them before a test process sets SSL_CERT_FILE
 // (Go reads it once), and the provider's tests start an emulator first.
-func (e *Emulator) oidc() *oidcMetadata {
-	e.oidcOnce.Do(func() {
+func (a *Authority) oidc() *oidcMetadata {
+	a.oidcOnce.Do(func() {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		pool.AddCert(e.ca.cert)
-		e.oidcMeta = &oidcMetadata{
+		pool.AddCert(a.caCert)
+		a.oidcMeta = &oidcMetadata{
 			client: &http.Client{
 				Timeout: 10 * time.Second,
 				Transport: &http.Transport{
@@ -62,15 +62,15 @@ func (e *Emulator) oidc() *oidcMetadata {
 			byIssuer: map[string]issuerKeys{},
 		}
 	})
-	return e.oidcMeta
+	return a.oidcMeta
 }
 
 // closeOIDC drops the fetcher's idle connections (to this emulator among
 // others). After it, no fetcher is made any more.
-func (e *Emulator) closeOIDC() {
-	e.oidcOnce.Do(func() {}) // waits for a fetcher being made
-	if e.oidcMeta != nil {
-		e.oidcMeta.client.CloseIdleConnections()
+func (a *Authority) closeOIDC() {
+	a.oidcOnce.Do(func() {}) // waits for a fetcher being made
+	if a.oidcMeta != nil {
+		a.oidcMeta.client.CloseIdleConnections()
 	}
 }
 

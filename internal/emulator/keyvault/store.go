@@ -1,4 +1,4 @@
-package emulator
+package keyvault
 
 import (
 	"crypto/rand"
@@ -114,7 +114,7 @@ const (
 // retention below 90 days is "Customized", and the secret is "Purgeable"
 // unless the vault has purge protection. Microsoft's recordings of a vault
 // with 7-day retention show "CustomizedRecoverable+Purgeable" (see
-// recordings_test.go).
+// internal/emulator/recordings_test.go).
 func (st *store) recoveryLevel() string {
 	level := "Recoverable"
 	if st.recoverableDays < MaxRecoverableDays {
@@ -422,8 +422,9 @@ func (st *store) list(kind listKind, after string, limit int, now time.Time) (vi
 // listVersions returns up to limit versions of a live secret whose id sorts
 // after the version id "after", and whether more follow. Key Vault lists
 // versions by version id, not by creation (Microsoft's recording of
-// TestListSecretVersions, see recordings_test.go); paging by id keeps the
-// order across pages and the pages stable while versions are added.
+// TestListSecretVersions, see internal/emulator/recordings_test.go);
+// paging by id keeps the order across pages and the pages stable while
+// versions are added.
 func (st *store) listVersions(name, after string, limit int, now time.Time) ([]versionView, bool, *kvError) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

@@ -1,4 +1,4 @@
-package emulator
+package keyvault
 
 import (
 	"encoding/json"
@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/atomicfile"
 )
 
-// dataFile is the JSON layout of Options.DataFile. Secrets in a transition
+// dataFile is the JSON layout of Config.DataFile. Secrets in a transition
 // are stored in the state the transition leads to (a name being purged is
 // not stored).
 type dataFile struct {
@@ -91,10 +93,13 @@ func (st *store) load(path string) error {
 }
 
 // persister writes the store to its data file shortly after changes, from
-// one goroutine, so requests never wait for the disk.
+// one goroutine, so requests never wait for the disk. The goroutine starts
+// with the first change: a vault that is made and dropped (a Start that
+// fails later) writes nothing.
 type persister struct {
 	path    string
 	st      *store
+	start   sync.Once
 	kick    chan struct{} // buffered(1): a pending "something changed"
 	stop    chan struct{}
 	stopped chan struct{}
@@ -102,13 +107,12 @@ type persister struct {
 }
 
 func newPersister(path string, st *store) *persister {
-	p := &persister{path: path, st: st, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
-	go p.run()
-	return p
+	return &persister{path: path, st: st, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 }
 
 // changed is the store's onChange hook; it never blocks.
 func (p *persister) changed() {
+	p.start.Do(func() { go p.run() })
 	select {
 	case p.kick <- struct{}{}:
 	default:
@@ -144,11 +148,13 @@ func (p *persister) write() error {
 		return fmt.Errorf("emulator: data file: %w", err)
 	}
 	// 0600: the file holds secret values.
-	return writeFileAtomic(p.path, data, 0o600)
+	return atomicfile.Write(p.path, data, 0o600)
 }
 
-// close stops the background writer and writes the final state.
+// close stops the background writer, if it started, and writes the final
+// state.
 func (p *persister) close() error {
+	p.start.Do(func() { close(p.stopped) }) // never started: nothing to wait for
 	close(p.stop)
 	<-p.stopped
 	return p.write()

@@ -1,4 +1,4 @@
-package emulator
+package identity
 
 import (
 	"crypto/subtle"
@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/uuid"
+
+	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator/internal/httpjson"
 )
 
 // issuersSegment is the first path segment of the OIDC issuers the emulator
@@ -28,9 +32,10 @@ const TokenExchangeAudience = "api://AzureADTokenExchange"
 const defaultIDTokenLifetime = 10 * time.Minute
 
 // Issuer is an OIDC identity provider the emulator plays at
-// {VaultURL}_issuers/{Name}: a discovery document, a JWKS with the issuer's
-// own signing key, and optionally a CI system's token endpoint. Tokens of
-// every issuer can also be minted with [Emulator.MintIDToken], for the
+// {base URL}_issuers/{Name} (the emulator's VaultURL is its base URL): a
+// discovery document, a JWKS with the issuer's own signing key, and
+// optionally a CI system's token endpoint. Tokens of every issuer can also
+// be minted with [Authority.MintIDToken] (Emulator.MintIDToken), for the
 // file-based flows (AKS workload identity, HCP Terraform).
 type Issuer struct {
 	Name          string        // path segment: letters, digits, '.', '_' and '-'
@@ -121,8 +126,8 @@ func newIssuers(list []Issuer) (map[string]*issuer, error) {
 
 // lookupIssuer panics on an unknown name, like Principal: it is a bug in
 // the calling test.
-func (e *Emulator) lookupIssuer(name string) *issuer {
-	is, ok := e.issuers[name]
+func (a *Authority) lookupIssuer(name string) *issuer {
+	is, ok := a.issuers[name]
 	if !ok {
 		panic(fmt.Sprintf("emulator: no issuer named %q", name))
 	}
@@ -131,8 +136,8 @@ func (e *Emulator) lookupIssuer(name string) *issuer {
 
 // Issuer returns the configured issuer with that Name, defaults filled in
 // (RequestToken, AccessToken, TokenLifetime); it panics when there is none.
-func (e *Emulator) Issuer(name string) Issuer {
-	is := e.lookupIssuer(name).Issuer
+func (a *Authority) Issuer(name string) Issuer {
+	is := a.lookupIssuer(name).Issuer
 	if is.GitHub != nil {
 		gh := *is.GitHub
 		is.GitHub = &gh
@@ -151,34 +156,34 @@ func (e *Emulator) Issuer(name string) Issuer {
 // IssuerURL is the issuer identifier of the named issuer, the "iss" of its
 // tokens and what a FederatedCredential.Issuer names:
 // "https://127.0.0.1:PORT/_issuers/{name}" (no trailing slash).
-func (e *Emulator) IssuerURL(name string) string {
-	e.lookupIssuer(name)
-	return e.issuerURL(name)
+func (a *Authority) IssuerURL(name string) string {
+	a.lookupIssuer(name)
+	return a.issuerURL(name)
 }
 
-func (e *Emulator) issuerURL(name string) string {
-	return strings.TrimSuffix(e.baseURL, "/") + "/" + issuersSegment + "/" + name
+func (a *Authority) issuerURL(name string) string {
+	return strings.TrimSuffix(a.baseURL, "/") + "/" + issuersSegment + "/" + name
 }
 
 // GitHubTokenURL is the value for ACTIONS_ID_TOKEN_REQUEST_URL:
 // "{IssuerURL}/token?api-version=2.0". Like GitHub's, it already carries a
 // query, so clients may append "&audience=..." or set the parameter. It
 // panics when the issuer has no GitHub endpoint.
-func (e *Emulator) GitHubTokenURL(name string) string {
-	if e.lookupIssuer(name).GitHub == nil {
+func (a *Authority) GitHubTokenURL(name string) string {
+	if a.lookupIssuer(name).GitHub == nil {
 		panic(fmt.Sprintf("emulator: issuer %q has no GitHub token endpoint", name))
 	}
-	return e.issuerURL(name) + "/token?api-version=2.0"
+	return a.issuerURL(name) + "/token?api-version=2.0"
 }
 
 // AzureDevOpsOIDCRequestURI is the value for SYSTEM_OIDCREQUESTURI:
 // "{IssuerURL}/oidctoken". It panics when the issuer has no Azure DevOps
 // endpoint.
-func (e *Emulator) AzureDevOpsOIDCRequestURI(name string) string {
-	if e.lookupIssuer(name).AzureDevOps == nil {
+func (a *Authority) AzureDevOpsOIDCRequestURI(name string) string {
+	if a.lookupIssuer(name).AzureDevOps == nil {
 		panic(fmt.Sprintf("emulator: issuer %q has no Azure DevOps OIDC endpoint", name))
 	}
-	return e.issuerURL(name) + "/oidctoken"
+	return a.issuerURL(name) + "/oidctoken"
 }
 
 // MintIDToken returns an ID token of the named issuer, signed with its key,
@@ -186,61 +191,61 @@ func (e *Emulator) AzureDevOpsOIDCRequestURI(name string) string {
 // now (emulator clock) for lifetime (0: the issuer's TokenLifetime). A
 // negative lifetime mints a token that expired -lifetime ago. It panics on
 // an unknown issuer.
-func (e *Emulator) MintIDToken(issuerName, subject, audience string, lifetime time.Duration) string {
-	tok, err := e.mintIDToken(e.lookupIssuer(issuerName), subject, audience, lifetime)
+func (a *Authority) MintIDToken(issuerName, subject, audience string, lifetime time.Duration) string {
+	tok, err := a.mintIDToken(a.lookupIssuer(issuerName), subject, audience, lifetime)
 	if err != nil {
 		panic(fmt.Sprintf("emulator: signing an ID token: %v", err))
 	}
 	return tok
 }
 
-func (e *Emulator) mintIDToken(is *issuer, subject, audience string, lifetime time.Duration) (string, error) {
+func (a *Authority) mintIDToken(is *issuer, subject, audience string, lifetime time.Duration) (string, error) {
 	if audience == "" {
 		audience = TokenExchangeAudience
 	}
 	if lifetime == 0 {
 		lifetime = is.TokenLifetime
 	}
-	issued := e.now()
+	issued := a.now()
 	if lifetime < 0 {
 		issued = issued.Add(lifetime - is.TokenLifetime)
 		lifetime = is.TokenLifetime
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
-		"iss": e.issuerURL(is.Name),
+		"iss": a.issuerURL(is.Name),
 		"sub": subject,
 		"aud": audience,
 		"iat": issued.Unix(),
 		"nbf": issued.Unix(),
 		"exp": issued.Add(lifetime).Unix(),
-		"jti": randomUUID(),
+		"jti": uuid.New(),
 	})
 	t.Header["kid"] = is.key.kid
 	return t.SignedString(is.key.key)
 }
 
 // serveIssuer answers /_issuers/{name}/... .
-func (e *Emulator) serveIssuer(w http.ResponseWriter, r *http.Request, segs []string) {
+func (a *Authority) serveIssuer(w http.ResponseWriter, r *http.Request, segs []string) {
 	w.Header().Set("Cache-Control", "no-store")
 	var is *issuer
 	if len(segs) >= 2 {
-		is = e.issuers[segs[0]]
+		is = a.issuers[segs[0]]
 	}
 	if is == nil {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found: no issuer at " + r.URL.Path})
+		httpjson.Write(w, http.StatusNotFound, map[string]string{"message": "Not Found: no issuer at " + r.URL.Path})
 		return
 	}
 	switch rest := strings.Join(segs[1:], "/"); {
 	case rest == ".well-known/openid-configuration" && r.Method == http.MethodGet:
-		e.serveIssuerDiscovery(w, is)
+		a.serveIssuerDiscovery(w, is)
 	case rest == ".well-known/jwks" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, jwks(is.key))
+		httpjson.Write(w, http.StatusOK, jwks(is.key))
 	case rest == "token" && is.GitHub != nil:
-		e.serveGitHubToken(w, r, is)
+		a.serveGitHubToken(w, r, is)
 	case rest == "oidctoken" && is.AzureDevOps != nil:
-		e.serveAzureDevOpsToken(w, r, is)
+		a.serveAzureDevOpsToken(w, r, is)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found: " + r.Method + " " + r.URL.Path})
+		httpjson.Write(w, http.StatusNotFound, map[string]string{"message": "Not Found: " + r.Method + " " + r.URL.Path})
 	}
 }
 
@@ -248,9 +253,9 @@ func (e *Emulator) serveIssuer(w http.ResponseWriter, r *http.Request, segs []st
 // the issuer's keys. The issuer is fixed (the listen address), not the Host
 // the request came with: it must equal the "iss" of tokens minted without a
 // request.
-func (e *Emulator) serveIssuerDiscovery(w http.ResponseWriter, is *issuer) {
-	iss := e.issuerURL(is.Name)
-	writeJSON(w, http.StatusOK, map[string]any{
+func (a *Authority) serveIssuerDiscovery(w http.ResponseWriter, is *issuer) {
+	iss := a.issuerURL(is.Name)
+	httpjson.Write(w, http.StatusOK, map[string]any{
 		"issuer":                                iss,
 		"jwks_uri":                              iss + "/.well-known/jwks",
 		"response_types_supported":              []string{"id_token"},
@@ -273,29 +278,29 @@ func jwks(k *tokenIssuer) map[string]any {
 // serveGitHubToken is GitHub Actions' ID token endpoint. The audience
 // defaults to Entra's token-exchange audience (GitHub's own default is the
 // repository owner's URL, which no Entra credential would accept anyway).
-func (e *Emulator) serveGitHubToken(w http.ResponseWriter, r *http.Request, is *issuer) {
+func (a *Authority) serveGitHubToken(w http.ResponseWriter, r *http.Request, is *issuer) {
 	if r.Method != http.MethodGet {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "Method Not Allowed"})
+		httpjson.Write(w, http.StatusMethodNotAllowed, map[string]string{"message": "Method Not Allowed"})
 		return
 	}
 	if !bearerIs(r, is.GitHub.RequestToken) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized: the bearer token is not this job's ACTIONS_ID_TOKEN_REQUEST_TOKEN."})
+		httpjson.Write(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized: the bearer token is not this job's ACTIONS_ID_TOKEN_REQUEST_TOKEN."})
 		return
 	}
-	tok, err := e.mintIDToken(is, is.GitHub.Subject, r.URL.Query().Get("audience"), 0)
+	tok, err := a.mintIDToken(is, is.GitHub.Subject, r.URL.Query().Get("audience"), 0)
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+		httpjson.Write(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"count": is.count.Add(1), "value": tok})
+	httpjson.Write(w, http.StatusOK, map[string]any{"count": is.count.Add(1), "value": tok})
 }
 
 // serveAzureDevOpsToken is the Azure Pipelines OIDC token endpoint. Errors
 // are Azure DevOps' exception documents; its 401 is what azidentity's
 // "X-TFS-FedAuthRedirect: Suppress" asks for instead of a sign-in redirect.
-func (e *Emulator) serveAzureDevOpsToken(w http.ResponseWriter, r *http.Request, is *issuer) {
+func (a *Authority) serveAzureDevOpsToken(w http.ResponseWriter, r *http.Request, is *issuer) {
 	// azidentity adds these to its error messages; Azure DevOps support asks for them.
-	w.Header().Set("X-VSS-E2EID", randomUUID())
+	w.Header().Set("X-VSS-E2EID", uuid.New())
 	if !bearerIs(r, is.AzureDevOps.AccessToken) {
 		// TF400813 is Azure DevOps' message for an unauthenticated API call
 		// (not confirmed by a search; the status is what azidentity reports).
@@ -328,17 +333,17 @@ func (e *Emulator) serveAzureDevOpsToken(w http.ResponseWriter, r *http.Request,
 			"No service connection found with identifier "+id+".")
 		return
 	}
-	tok, err := e.mintIDToken(is, subject, "", 0)
+	tok, err := a.mintIDToken(is, subject, "", 0)
 	if err != nil {
 		writeVSSError(w, http.StatusInternalServerError, "VssServiceException", "Microsoft.VisualStudio.Services.Common", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"oidcToken": tok})
+	httpjson.Write(w, http.StatusOK, map[string]string{"oidcToken": tok})
 }
 
 // writeVSSError writes Azure DevOps' error document.
 func writeVSSError(w http.ResponseWriter, status int, typeKey, namespace, message string) {
-	writeJSON(w, status, map[string]any{
+	httpjson.Write(w, status, map[string]any{
 		"$id":            "1",
 		"innerException": nil,
 		"message":        message,
