@@ -61,6 +61,7 @@ resource "bifrost_secret" "org" {
 func TestAccBulkImport_organization(t *testing.T) {
 	const perOrg = 25
 	v := newAccVault(t)
+	v.requireEmulator("request counts (the test counts the import's requests)")
 	// The working directory starts with the provider block alone: an older CLI's init
 	// refuses a configuration with for_each in an import block before the version is known.
 	w := newCLIWorkdir(t, v.config(""))

@@ -307,6 +307,7 @@ resource "bifrost_secret" "api" {
 // as drift; its apply restores what is declared. Without a refresh, the apply refuses.
 func TestAccOutsideChanges_attributesSetBeforeAMetadataChange(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("clock (each step starts a second later on it)")
 	ctx, cancel := context.WithTimeout(context.Background(), outsideTimeout)
 	defer cancel()
 	kvName := bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "api-key")
@@ -769,6 +770,7 @@ resource "bifrost_secret" "api" {
 // left on): the error names the provider's setting, not the SDK's option.
 func TestAccOutsideChanges_challengeMessageNamesTheSetting(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("authentication challenge, which names another resource than its vault URL")
 	ctx, cancel := context.WithTimeout(context.Background(), outsideTimeout)
 	defer cancel()
 	officer := v.Principal("officer")

@@ -27,18 +27,15 @@ import (
 )
 
 // testCA is the one CA every emulator in this test process uses: Go reads SSL_CERT_FILE once
-// per process, so it is set before any TLS connection and shared by all emulators.
-// The organizations the tests use: testOrg by default, the others where a test needs more
-// than one scope.
-const (
-	testOrg  = "3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a"
-	otherOrg = "8b0e6d1a-2c4f-4e3a-9b7d-1f2e3a4b5c6d"
-	thirdOrg = "c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
-)
-
+// per process, so it is set before any TLS connection and shared by all emulators. The
+// organizations the tests use are in orgs_test.go.
 var testCA struct{ cert, key string }
 
 func TestMain(m *testing.M) {
+	// A live run (live_test.go) uses the vault of the environment instead of emulators.
+	if os.Getenv(liveVariable) == "1" {
+		os.Exit(runLive(m))
+	}
 	dir, err := os.MkdirTemp("", "bifrost-provider-test-ca-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -54,15 +51,24 @@ func TestMain(m *testing.M) {
 	_ = em.Close()
 	os.Setenv("SSL_CERT_FILE", testCA.cert)
 	// Acceptance tests must not pick up a developer's real Azure settings.
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "ARM_") || strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "BIFROST_") {
-			os.Unsetenv(name)
-		}
-	}
+	unsetAzureSettings()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// unsetAzureSettings removes every variable the provider reads its settings from (ARM_*,
+// AZURE_*, BIFROST_*) from the test process, and returns them.
+func unsetAzureSettings() map[string]string {
+	unset := map[string]string{}
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "ARM_") || strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "BIFROST_") {
+			unset[name] = value
+			os.Unsetenv(name)
+		}
+	}
+	return unset
 }
 
 // testAccProviders serves the provider in-process to the CLI that terraform-plugin-testing runs.
@@ -76,15 +82,21 @@ var testAccProvidersWithEcho = map[string]func() (tfprotov6.ProviderServer, erro
 	"echo":    echoprovider.NewProviderServer(),
 }
 
-// accVault is one emulator for one acceptance test.
+// accVault is one emulator for one acceptance test, or in a live run the vault of the
+// environment (live is set, the emulator is nil: see live_test.go).
 type accVault struct {
 	*emulator.Emulator
-	t *testing.T
+	t    *testing.T
+	live *liveVault
 }
 
-// newAccVault starts an emulator for t, closed when t ends.
+// newAccVault starts an emulator for t, closed when t ends. In a live run it is the live
+// vault, swept when t ends; a test that needs emulator options is skipped there.
 func newAccVault(t *testing.T, opts ...func(*emulator.Options)) *accVault {
 	t.Helper()
+	if live != nil {
+		return live.vaultFor(t, opts)
+	}
 	o := emulator.Options{CACertFile: testCA.cert, CAKeyFile: testCA.key}
 	for _, f := range opts {
 		f(&o)
@@ -100,6 +112,9 @@ func newAccVault(t *testing.T, opts ...func(*emulator.Options)) *accVault {
 // providerBlock is the provider configuration that reaches this emulator as principal
 // (an emulator principal name: "officer", "reader", "nobody"); extra lines go inside the block.
 func (v *accVault) providerBlock(principal string, extra ...string) string {
+	if v.live != nil {
+		return v.live.providerBlock(v.t, principal, extra)
+	}
 	p := v.Principal(principal)
 	return v.providerBlockFor(p.ClientID, append([]string{fmt.Sprintf("client_secret                        = %q", p.ClientSecret)}, extra...)...)
 }
@@ -107,6 +122,9 @@ func (v *accVault) providerBlock(principal string, extra ...string) string {
 // providerBlockFor is the provider configuration for this emulator as clientID, with the
 // credential given by lines (client_secret, client_certificate_path, use_oidc, ...).
 func (v *accVault) providerBlockFor(clientID string, lines ...string) string {
+	if v.live != nil {
+		return v.live.providerBlockFor(clientID, lines)
+	}
 	// The explicit source keeps OpenTofu, whose default registry differs, on the in-process
 	// provider that terraform-plugin-testing registers under registry.terraform.io.
 	return fmt.Sprintf(`
@@ -136,6 +154,9 @@ func (v *accVault) config(body string, extra ...string) string {
 // behind the provider's back (out-of-band changes, pre-existing secrets).
 func (v *accVault) kvClient() *azsecrets.Client {
 	v.t.Helper()
+	if v.live != nil {
+		return v.live.client
+	}
 	p := v.Principal("officer")
 	transport := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: v.CertPool(), MinVersion: tls.VersionTLS12}}}
 	opts := azcore.ClientOptions{Transport: transport, Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: v.AuthorityHost()}}

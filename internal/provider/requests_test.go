@@ -64,6 +64,7 @@ resource "bifrost_secret" "api" {
 // must find Key Vault as configured.
 func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("audit log (the test counts the provider's requests)")
 	w := newCLIWorkdir(t, requestsConfig(v, "requests-test-v1-3c3c", "one"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -128,6 +129,7 @@ func TestAccRequests_writesAfterARefreshingPlan(t *testing.T) {
 // ownership itself: GET + DELETE (and the listing that finds references to the secret).
 func TestAccRequests_destroyWithoutRefresh(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("audit log (the test counts the provider's requests)")
 	w := newCLIWorkdir(t, requestsConfig(v, "requests-test-v1-7d7d", "one"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -184,6 +186,7 @@ func stateHoldsCheck(t *testing.T, w *cliWorkdir) bool {
 // Key Vault pages 25 secrets at a time, so the 30 entries take 2 pages per listing.
 func TestAccRequests_dataSourcesShareOneListing(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("audit log (the test counts the provider's requests)")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	store := v.store()

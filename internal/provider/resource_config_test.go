@@ -1249,7 +1249,7 @@ func TestAccConfig_example(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: v.config(string(example)),
+				Config: v.config(strings.ReplaceAll(string(example), exampleOrg, testOrg)),
 				ConfigVariables: config.Variables{
 					"psa_token":              config.StringVariable("psa-example-0001"),
 					"stripe_api_key":         config.StringVariable("sk-example-0001"),

@@ -29,9 +29,6 @@ import (
 // interrupted or concurrent run is safe to repeat. Each reproduces a way a hostile or careless
 // user broke an earlier version.
 
-// testOrgB is a second organization, for tests about isolation between organizations.
-const testOrgB = "9b2d4e6f-1a3c-4e5f-8a7b-0c1d2e3f4a5b"
-
 // Tags whose values are only known at apply (a variable, count.index, another resource's
 // output) are validated as far as they are known at plan, and written at apply.
 func TestAccSafety_tagsFromExpressions(t *testing.T) {
@@ -309,6 +306,7 @@ func TestAccSafety_faults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			n := soakEntries(t, 50)
 			v := newAccVault(t)
+			v.requireEmulator("fault injection")
 			cfg := v.config(fmt.Sprintf(`
 resource "bifrost_secret" "fleet" {
   # count, not for_each: terraform-plugin-testing's state view rejects for_each addresses.

@@ -48,6 +48,7 @@ func TestAccSoak_transitionDelays(t *testing.T) {
 		o.Faults.DeleteDelay = 5 * time.Second
 		o.Faults.RecoverDelay = 5 * time.Second
 	})
+	v.requireEmulator("request counts (the test proves it met deletions in progress)")
 	config := func(purge bool) string {
 		return v.config(fmt.Sprintf(`
 resource "bifrost_secret" "fleet" {
