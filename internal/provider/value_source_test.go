@@ -60,6 +60,7 @@ var ownedOutsideEntries = []struct{ address, kvName string }{
 // plan shows, moving back writes nothing.
 func TestAccInitialValue_ownedOutside(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("the audit log (request counts)")
 	ctx, cancel := context.WithTimeout(context.Background(), outsideTimeout)
 	defer cancel()
 	w := newCLIWorkdir(t, ownedOutside(v, `initial_value_wo = "initial-value-3e9a"`, "one"))
@@ -160,6 +161,7 @@ func (v *accVault) foreignVersionKeepingTags(kvName, value string) string {
 // From value to initial_value_wo: the value leaves the state and nothing is written.
 func TestAccInitialValue_fromValue(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("the audit log (request counts)")
 	ctx, cancel := context.WithTimeout(context.Background(), outsideTimeout)
 	defer cancel()
 	w := newCLIWorkdir(t, ownedOutside(v, `value = "kept-in-state-51b0"`, "d"))
@@ -228,6 +230,7 @@ func compared(v *accVault, value string) string {
 // plan reads it again before the write.
 func TestAccWriteOnly_withoutVersion(t *testing.T) {
 	v := newAccVault(t)
+	v.requireEmulator("the audit log (request counts)")
 	ctx, cancel := context.WithTimeout(context.Background(), outsideTimeout)
 	defer cancel()
 	w := newCLIWorkdir(t, compared(v, "first-4a1f"))
