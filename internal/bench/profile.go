@@ -2,27 +2,16 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
-	"time"
-
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/protocolserver"
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/provider"
 )
-
-// providerAddress is the provider's address, as main.go serves it.
-const providerAddress = "registry.terraform.io/bifrost-platform/bifrost"
 
 // Profile writes a CPU profile of the provider during one command (apply, plan or destroy) of n
 // entries to cpuFile. The provider is served in this process, as main.go serves it (protocolserver,
@@ -42,12 +31,12 @@ func Profile(ctx context.Context, opts Options, n int, op, cpuFile string) error
 		return err
 	}
 	defer b.em.Close()
-	if err := protocolserver.SetDefaultLogLevels(providerAddress); err != nil {
+	if err := protocolserver.SetDefaultLogLevels(provider.Address); err != nil {
 		return err
 	}
 	serveCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	reattach, err := serveInProcess(serveCtx)
+	reattach, _, err := protocolserver.ServeInProcess(serveCtx, provider.Address, provider.New("bench"))
 	if err != nil {
 		return err
 	}
@@ -75,41 +64,4 @@ func Profile(ctx context.Context, opts Options, n int, op, cpuFile string) error
 	}
 	b.logf("N=%d %s: %.2f s; wrote %s: go tool pprof -top -cum -focus 'bifrost|terraform-plugin|grpc' %s", n, op, r.Wall.Seconds(), cpuFile, cpuFile)
 	return nil
-}
-
-// serveInProcess serves the provider in this process until ctx ends and returns the
-// TF_REATTACH_PROVIDERS value that points the CLI at it.
-func serveInProcess(ctx context.Context) (string, error) {
-	server, err := protocolserver.New(provider.New("bench"))()
-	if err != nil {
-		return "", err
-	}
-	reattach := make(chan *plugin.ReattachConfig, 1)
-	serveErr := make(chan error, 1)
-	go func() {
-		serveErr <- tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer { return server },
-			tf6server.WithDebug(ctx, reattach, nil),
-			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})))
-	}()
-	var cfg *plugin.ReattachConfig
-	select {
-	case cfg = <-reattach:
-	case err := <-serveErr:
-		return "", fmt.Errorf("serving the provider: %w", err)
-	case <-time.After(30 * time.Second):
-		return "", fmt.Errorf("the provider server did not start")
-	}
-	type addr struct{ Network, String string }
-	type attach struct {
-		Protocol        string
-		ProtocolVersion int
-		Pid             int
-		Test            bool
-		Addr            addr
-	}
-	b, err := json.Marshal(map[string]attach{providerAddress: {
-		Protocol: string(cfg.Protocol), ProtocolVersion: cfg.ProtocolVersion, Pid: cfg.Pid, Test: true,
-		Addr: addr{Network: cfg.Addr.Network(), String: cfg.Addr.String()},
-	}})
-	return string(b), err
 }

@@ -3,9 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,9 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/protocolserver"
@@ -88,32 +83,13 @@ func cleanEnviron() []string {
 func serveProviderForCLI(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	server, err := protocolserver.New(New("test"))()
+	// The provider's logs go where terraform-plugin-testing sends them (TF_LOG,
+	// TF_LOG_PATH_MASK), not into the test output.
+	reattach, closed, err := protocolserver.ServeInProcess(ctx, "registry.terraform.io/hashicorp/bifrost", New("test"),
+		tf6server.WithLoggingSink(t), tf6server.WithoutLogStderrOverride())
 	if err != nil {
-		t.Fatal(err)
-	}
-	reattach := make(chan *plugin.ReattachConfig, 1)
-	closed := make(chan struct{})
-	go func() {
-		err := tf6server.Serve("registry.terraform.io/hashicorp/bifrost",
-			func() tfprotov6.ProviderServer { return server },
-			tf6server.WithDebug(ctx, reattach, closed),
-			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})),
-			// The provider's logs go where terraform-plugin-testing sends them (TF_LOG,
-			// TF_LOG_PATH_MASK), not into the test output.
-			tf6server.WithLoggingSink(t),
-			tf6server.WithoutLogStderrOverride(),
-		)
-		if err != nil && ctx.Err() == nil {
-			t.Errorf("serving the provider: %v", err)
-		}
-	}()
-	var cfg *plugin.ReattachConfig
-	select {
-	case cfg = <-reattach:
-	case <-time.After(30 * time.Second):
 		cancel()
-		t.Fatal("the provider server did not start")
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		cancel()
@@ -122,22 +98,7 @@ func serveProviderForCLI(t *testing.T) string {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	type addr struct{ Network, String string }
-	type attach struct {
-		Protocol        string
-		ProtocolVersion int
-		Pid             int
-		Test            bool
-		Addr            addr
-	}
-	b, err := json.Marshal(map[string]attach{"registry.terraform.io/hashicorp/bifrost": {
-		Protocol: string(cfg.Protocol), ProtocolVersion: cfg.ProtocolVersion, Pid: cfg.Pid, Test: true,
-		Addr: addr{Network: cfg.Addr.Network(), String: cfg.Addr.String()},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return reattach
 }
 
 // command prepares a CLI command in the working directory; extraEnv adds variables
@@ -226,9 +187,9 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// releasedProviderAddress is the address the released provider is published and served under
-// (main.go): what a user's required_providers names.
-const releasedProviderAddress = "registry.terraform.io/bifrost-platform/bifrost"
+// releasedProviderAddress is the address the released provider is published and served under:
+// what a user's required_providers names.
+const releasedProviderAddress = Address
 
 // buildProviderBinary builds the provider's main package into a directory of t's and returns
 // the directory, which holds terraform-provider-bifrost: the binary a user's CLI would start.

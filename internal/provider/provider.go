@@ -22,6 +22,10 @@ var (
 	_ provider.ProviderWithListResources      = (*BifrostProvider)(nil)
 )
 
+// Address is the provider's address in the registry, as configurations' required_providers
+// name it and the release binary serves it.
+const Address = "registry.terraform.io/bifrost-platform/bifrost"
+
 // BifrostProvider manages Bifrost's organization-scoped secrets and configs in Azure Key Vault.
 type BifrostProvider struct {
 	// version is the release, reported to Terraform and sent to Key Vault in the User-Agent.
@@ -114,4 +118,32 @@ func (p *BifrostProvider) EphemeralResources(context.Context) []func() ephemeral
 // ListResources are found by `terraform query` (Terraform >= 1.14); other CLIs never ask.
 func (p *BifrostProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewSecretListResource, NewConfigListResource}
+}
+
+// resources lists the provider's managed resources.
+func resources() []func() resource.Resource {
+	return []func() resource.Resource{
+		NewSecretResource,
+		NewConfigResource,
+	}
+}
+
+// dataSources lists the provider's data sources.
+func dataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewConfigDataSource,
+		NewConfigValuesDataSource,
+		NewSecretDataSource,
+		NewConfigsDataSource,
+		NewSecretsDataSource,
+	}
+}
+
+// ephemeralResources lists the provider's ephemeral resources.
+func ephemeralResources() []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewConfigEphemeralResource,
+		NewConfigValuesEphemeralResource,
+		NewSecretEphemeralResource,
+	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -41,6 +42,17 @@ func (r *configResource) Metadata(_ context.Context, req resource.MetadataReques
 	resp.ResourceBehavior.MutableIdentity = true
 }
 
+// configTypesText lists the config types for descriptions, from bifrost.ConfigTypes, so that no
+// description retypes (or misses) one: "`secret`, `secret_reference`, ... or `json`".
+func configTypesText() string {
+	names := configTypeNames()
+	for i, n := range names {
+		names[i] = "`" + n + "`"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// configTypeNames are the config types' names, from bifrost.ConfigTypes.
 func configTypeNames() []string {
 	var out []string
 	for _, t := range bifrost.ConfigTypes() {
@@ -56,7 +68,7 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	attrs["key"] = nameAttribute("Config key, case-sensitive, matching `^[A-Za-z0-9_]{1,100}$`. Changing it replaces the config.", configKeyValidator)
 	attrs["type"] = schema.StringAttribute{
 		Required: true,
-		MarkdownDescription: "One of `secret`, `secret_reference`, `string`, `int`, `bool`, `json`. `secret_reference` takes " +
+		MarkdownDescription: "One of " + configTypesText() + ". `secret_reference` takes " +
 			"`secret_id`; every other type takes `value` or `value_wo`.",
 		Validators: []validator.String{stringvalidator.OneOf(configTypeNames()...)},
 	}
@@ -180,18 +192,16 @@ func (m *configResourceModel) fromEntry(e *bifrost.Entry, importing bool, diags 
 }
 
 // referenceFromEntry is the secret_id a secret_reference config read from Key Vault holds: its
-// value as stored (so a spelling difference is no drift), or, from a listing (which has no
-// values), its reference tag. A value that is not a secret id (another writer replaced it) is
+// value as stored (so a spelling difference is no drift); null from a listing, which has no
+// values (a list resource's result leaves it for the user to fill, as the generated
+// configuration guide says). A value that is not a secret id (another writer replaced it) is
 // a reference to nothing, which the plan writes again, rather than an invalid secret_id in state.
 func referenceFromEntry(e *bifrost.Entry, diags *diag.Diagnostics) canonicalStringValue {
 	if _, err := bifrost.ParseSecretID(e.Value); err == nil {
 		return secretIDValueOf(e.Value)
 	}
 	if e.Value == "" {
-		if e.Reference == (bifrost.SecretID{}) {
-			return secretIDValueOf("")
-		}
-		return secretIDValueOf(e.Reference.String())
+		return secretIDValueOf("")
 	}
 	diags.AddWarning("Config holds no valid secret reference",
 		fmt.Sprintf("Config %q in %s is a secret_reference, but Key Vault holds a value that is not a secret id (written outside Terraform), "+

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -39,7 +38,7 @@ var configLookupAttrs = lookupAttrs{
 	"fallback_to_global": {kind: lookupBool, optional: true, description: "When the key is missing in the organization, read it from the `global` scope, " +
 		"as `config.get` does. Default `true`. Set `false` to require the organization's own config."},
 	"id":   {description: "`{resolved_scope}/{key}`: where the config was found."},
-	"type": {description: "Config type: `secret`, `secret_reference`, `string`, `int`, `bool` or `json`."},
+	"type": {description: "Config type: " + configTypesText() + "."},
 	"value": {sensitive: true, description: "The value `config.get` returns: for a `secret_reference`, the value of the referenced secret " +
 		"(its latest version); for every other type, the config's own value (`int` as decimal text, `bool` as `true`/`false`, " +
 		"`json` as the JSON text). Always sensitive."},
@@ -75,19 +74,9 @@ type configDataSourceModel struct {
 	dataSourceTimeouts
 }
 
-type configEphemeralModel struct {
-	configLookupModel
-	ephemeralTimeouts
-}
-
 // NewConfigDataSource is the constructor of the bifrost_config data source.
 func NewConfigDataSource() datasource.DataSource {
 	return &lookupDataSource[configDataSourceModel, *configDataSourceModel]{spec: configLookup}
-}
-
-// NewConfigEphemeralResource is the constructor of the bifrost_config ephemeral resource.
-func NewConfigEphemeralResource() ephemeral.EphemeralResource {
-	return &lookupEphemeralResource[configEphemeralModel, *configEphemeralModel]{spec: configLookup}
 }
 
 // lookup answers m's question with store.ResolveConfig, the domain's config.get, and fills

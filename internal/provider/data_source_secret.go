@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -83,19 +82,9 @@ type secretDataSourceModel struct {
 	dataSourceTimeouts
 }
 
-type secretEphemeralModel struct {
-	secretLookupModel
-	ephemeralTimeouts
-}
-
 // NewSecretDataSource is the constructor of the bifrost_secret data source.
 func NewSecretDataSource() datasource.DataSource {
 	return &lookupDataSource[secretDataSourceModel, *secretDataSourceModel]{spec: secretLookup}
-}
-
-// NewSecretEphemeralResource is the constructor of the bifrost_secret ephemeral resource.
-func NewSecretEphemeralResource() ephemeral.EphemeralResource {
-	return &lookupEphemeralResource[secretEphemeralModel, *secretEphemeralModel]{spec: secretLookup}
 }
 
 // versionValidator refuses at plan time a version that is not a Key Vault version id.

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -76,19 +75,9 @@ type configValuesDataSourceModel struct {
 	dataSourceTimeouts
 }
 
-type configValuesEphemeralModel struct {
-	configValuesLookupModel
-	ephemeralTimeouts
-}
-
 // NewConfigValuesDataSource is the constructor of the bifrost_config_values data source.
 func NewConfigValuesDataSource() datasource.DataSource {
 	return &lookupDataSource[configValuesDataSourceModel, *configValuesDataSourceModel]{spec: configValuesLookup}
-}
-
-// NewConfigValuesEphemeralResource is the constructor of the bifrost_config_values ephemeral resource.
-func NewConfigValuesEphemeralResource() ephemeral.EphemeralResource {
-	return &lookupEphemeralResource[configValuesEphemeralModel, *configValuesEphemeralModel]{spec: configValuesLookup}
 }
 
 // lookup answers m's question with store.ResolveConfigs, the domain's config.get for many

@@ -30,20 +30,6 @@ var (
 	_ list.ListResourceWithConfigure = (*entryListResource[configResourceModel, *configResourceModel])(nil)
 )
 
-// NewSecretListResource is the bifrost_secret list resource.
-func NewSecretListResource() list.ListResource {
-	return &entryListResource[secretResourceModel, *secretResourceModel]{
-		entryKind: entryKind{kind: bifrost.KindSecret, nameAttr: "name"},
-	}
-}
-
-// NewConfigListResource is the bifrost_config list resource; it can also filter by type.
-func NewConfigListResource() list.ListResource {
-	return &entryListResource[configResourceModel, *configResourceModel]{
-		entryKind: entryKind{kind: bifrost.KindConfig, nameAttr: "key"},
-	}
-}
-
 // entryListResource lists the entries of one kind as results of the managed resource of the
 // same type name; M is that resource's model.
 type entryListResource[M any, P interface {
@@ -74,7 +60,7 @@ func (r *entryListResource[M, P]) ListResourceConfigSchema(_ context.Context, _ 
 	if r.kind == bifrost.KindConfig {
 		attrs["type"] = schema.StringAttribute{
 			Optional:            true,
-			MarkdownDescription: "Only configs of this type: `string`, `number`, `bool`, `json` or `secret_reference`. Default: every type.",
+			MarkdownDescription: "Only configs of this type: " + configTypesText() + ". Default: every type.",
 			Validators:          []validator.String{stringvalidator.OneOf(configTypeNames()...)},
 		}
 	}
