@@ -28,9 +28,9 @@ type credentialOptions struct {
 }
 
 func credentialOptionsFor(s *providerSettings) credentialOptions {
-	o := credentialOptions{client: azcore.ClientOptions{Cloud: cloudFor(s.Environment)}}
-	if s.AuthorityHost != "" {
-		o.client.Cloud.ActiveDirectoryAuthorityHost = s.AuthorityHost
+	o := credentialOptions{client: azcore.ClientOptions{Cloud: cloudFor(environmentAttr.value(s))}}
+	if authority := authorityHostAttr.value(s); authority != "" {
+		o.client.Cloud.ActiveDirectoryAuthorityHost = authority
 		// A custom authority (sovereign, private or emulated) is not in Microsoft's instance
 		// discovery list, so MSAL must not ask for it.
 		o.disableInstanceDiscovery = true
@@ -57,37 +57,38 @@ func newCredential(s providerSettings) (azcore.TokenCredential, error) {
 }
 
 func newClientSecretCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	return azidentity.NewClientSecretCredential(s.TenantID, s.ClientID, s.ClientSecret,
+	return azidentity.NewClientSecretCredential(tenantIDAttr.value(s), clientIDAttr.value(s), clientSecretAttr.value(s),
 		&azidentity.ClientSecretCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 }
 
 func newClientCertificateCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	data, err := os.ReadFile(s.ClientCertificatePath)
+	file := clientCertificatePathAttr.value(s)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading client_certificate_path: %w", err)
 	}
-	return certificateCredential(s, o, data, s.ClientCertificatePath)
+	return certificateCredential(s, o, data, file)
 }
 
 // certificateCredential parses a PEM or PKCS#12 certificate with its key; what names where it
 // came from in the error.
 func certificateCredential(s *providerSettings, o credentialOptions, data []byte, what string) (azcore.TokenCredential, error) {
 	var password []byte
-	if s.ClientCertificatePassword != "" {
-		password = []byte(s.ClientCertificatePassword)
+	if p := clientCertificatePasswordAttr.value(s); p != "" {
+		password = []byte(p)
 	}
 	certs, key, err := azidentity.ParseCertificates(data, password)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s (PEM or PKCS#12 with the private key; check client_certificate_password): %w", what, err)
 	}
-	return azidentity.NewClientCertificateCredential(s.TenantID, s.ClientID, certs, key,
+	return azidentity.NewClientCertificateCredential(tenantIDAttr.value(s), clientIDAttr.value(s), certs, key,
 		&azidentity.ClientCertificateCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 }
 
 // newInlineCertificateCredential builds the certificate credential from client_certificate,
 // base64 as azurerm takes it.
 func newInlineCertificateCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	data, err := decodeBase64(s.ClientCertificate)
+	data, err := decodeBase64(clientCertificateAttr.value(s))
 	if err != nil {
 		return nil, fmt.Errorf("client_certificate is not base64: %w", err)
 	}
@@ -102,10 +103,11 @@ func newOIDCCredential(s *providerSettings, o credentialOptions) (azcore.TokenCr
 		return nil, fmt.Errorf("use_oidc has no ID token source")
 	}
 	if given[0] == adoPipelineServiceConnectionIDAttr {
-		return azidentity.NewAzurePipelinesCredential(s.TenantID, s.ClientID, s.ADOPipelineServiceConnectionID, s.OIDCRequestToken,
+		return azidentity.NewAzurePipelinesCredential(tenantIDAttr.value(s), clientIDAttr.value(s),
+			adoPipelineServiceConnectionIDAttr.value(s), oidcRequestTokenAttr.value(s),
 			&azidentity.AzurePipelinesCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 	}
-	return azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, oidcAssertion(*s, given[0]),
+	return azidentity.NewClientAssertionCredential(tenantIDAttr.value(s), clientIDAttr.value(s), oidcAssertion(s, given[0]),
 		&azidentity.ClientAssertionCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
 }
 
@@ -114,38 +116,38 @@ func newOIDCCredential(s *providerSettings, o credentialOptions) (azcore.TokenCr
 func newAKSWorkloadIdentityCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
 	return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
 		ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery,
-		TenantID: s.TenantID, ClientID: s.ClientID, TokenFilePath: s.OIDCTokenFilePath,
+		TenantID: tenantIDAttr.value(s), ClientID: clientIDAttr.value(s), TokenFilePath: oidcTokenFilePathAttr.value(s),
 	})
 }
 
 func newManagedIdentityCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
 	msi := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: o.client}
-	if s.ClientID != "" {
-		msi.ID = azidentity.ClientID(s.ClientID)
+	if clientID := clientIDAttr.value(s); clientID != "" {
+		msi.ID = azidentity.ClientID(clientID)
 	}
 	return azidentity.NewManagedIdentityCredential(msi)
 }
 
 func newAzureCLICredential(s *providerSettings, _ credentialOptions) (azcore.TokenCredential, error) {
-	return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: s.TenantID})
+	return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: tenantIDAttr.value(s)})
 }
 
 func newDefaultCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
 	return azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{
-		ClientOptions: o.client, TenantID: s.TenantID, DisableInstanceDiscovery: o.disableInstanceDiscovery,
+		ClientOptions: o.client, TenantID: tenantIDAttr.value(s), DisableInstanceDiscovery: o.disableInstanceDiscovery,
 	})
 }
 
 // oidcAssertion returns the function that yields a fresh OIDC ID token from source for each
 // token request: a fixed token, a file re-read every time (projected tokens rotate), or a token
 // endpoint such as GitHub Actions'.
-func oidcAssertion(s providerSettings, source *stringAttribute[string]) func(context.Context) (string, error) {
+func oidcAssertion(s *providerSettings, source *stringAttribute[string]) func(context.Context) (string, error) {
 	switch source {
 	case oidcTokenAttr:
-		return func(context.Context) (string, error) { return s.OIDCToken, nil }
+		return func(context.Context) (string, error) { return oidcTokenAttr.value(s), nil }
 	case oidcTokenFilePathAttr:
 		return func(context.Context) (string, error) {
-			b, err := os.ReadFile(s.OIDCTokenFilePath)
+			b, err := os.ReadFile(oidcTokenFilePathAttr.value(s))
 			if err != nil {
 				return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
 			}
@@ -153,7 +155,7 @@ func oidcAssertion(s providerSettings, source *stringAttribute[string]) func(con
 		}
 	default:
 		return func(ctx context.Context) (string, error) {
-			return requestOIDCToken(ctx, s.OIDCRequestURL, s.OIDCRequestToken)
+			return requestOIDCToken(ctx, oidcRequestURLAttr.value(s), oidcRequestTokenAttr.value(s))
 		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // The attributes that only credentials read, kept here with the table that uses them.
@@ -20,33 +19,23 @@ var (
 	clientIDFilePathAttr = &stringAttribute[string]{
 		name: "client_id_file_path", env: []string{"BIFROST_CLIENT_ID_FILE_PATH", "ARM_CLIENT_ID_FILE_PATH"},
 		description: "Path to a file holding `client_id`, as HCP Terraform's dynamic credentials write it for each configuration alias. Conflicts with `client_id`.",
-		model:       func(m *providerModel) *types.String { return &m.ClientIDFilePath },
-		field:       func(s *providerSettings) *string { return &s.ClientIDFilePath },
 	}
 	clientSecretFilePathAttr = &stringAttribute[string]{
 		name: "client_secret_file_path", env: []string{"BIFROST_CLIENT_SECRET_FILE_PATH", "ARM_CLIENT_SECRET_FILE_PATH"},
 		description: "Path to a file holding `client_secret`, e.g. a mounted Kubernetes or Docker secret. Conflicts with `client_secret`.",
-		model:       func(m *providerModel) *types.String { return &m.ClientSecretFilePath },
-		field:       func(s *providerSettings) *string { return &s.ClientSecretFilePath },
 	}
 	clientCertificateAttr = &stringAttribute[string]{
 		name: "client_certificate", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
 		description: "The service principal's certificate and private key, base64-encoded (a PKCS#12 bundle, or PEM), instead of a file. Conflicts with `client_certificate_path`.",
 		validators:  []validator.String{base64Validator},
-		model:       func(m *providerModel) *types.String { return &m.ClientCertificate },
-		field:       func(s *providerSettings) *string { return &s.ClientCertificate },
 	}
 	adoPipelineServiceConnectionIDAttr = &stringAttribute[string]{
 		name: "ado_pipeline_service_connection_id", env: []string{"BIFROST_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID"},
 		description: "Id of the Azure DevOps service connection (workload identity federation) to request the pipeline's ID token for (with `use_oidc`; the token comes from `SYSTEM_OIDCREQUESTURI` with `SYSTEM_ACCESSTOKEN`).",
-		model:       func(m *providerModel) *types.String { return &m.ADOPipelineServiceConnectionID },
-		field:       func(s *providerSettings) *string { return &s.ADOPipelineServiceConnectionID },
 	}
 	useAKSWorkloadIdentityAttr = &boolAttribute{
 		name: "use_aks_workload_identity", env: []string{"BIFROST_USE_AKS_WORKLOAD_IDENTITY", "ARM_USE_AKS_WORKLOAD_IDENTITY"},
 		description: "Authenticate with AKS workload identity: the token file, client id and tenant id the webhook injects (`AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`), unless set here.",
-		model:       func(m *providerModel) *types.Bool { return &m.UseAKSWorkloadIdentity },
-		field:       func(s *providerSettings) *bool { return &s.UseAKSWorkloadIdentity },
 	}
 )
 
@@ -197,7 +186,7 @@ func (s providerSettings) CredentialKind() string {
 	m := s.credential()
 	var about []string
 	if m.principal != nil {
-		about = append(about, m.principal.name+" "+*m.principal.field(&s))
+		about = append(about, m.principal.name+" "+m.principal.value(&s))
 	}
 	if m.proof != nil {
 		if p := m.proof(&s); p != "" {
@@ -301,7 +290,7 @@ func readFileTwins(s *providerSettings) diag.Diagnostics {
 				continue
 			}
 		}
-		b, err := os.ReadFile(*t.file.field(s))
+		b, err := os.ReadFile(t.file.value(s))
 		if err != nil {
 			diags.AddAttributeError(path.Root(t.file.name), "Cannot read "+t.file.name,
 				fmt.Sprintf("%s (set %s) must name a readable file holding %s: %s", t.file.name, fileSrc.where(), t.value.name, err))
@@ -313,7 +302,7 @@ func readFileTwins(s *providerSettings) diag.Diagnostics {
 				fmt.Sprintf("The file %s names (set %s) is empty; it must hold %s.", t.file.name, fileSrc.where(), t.value.name))
 			continue
 		}
-		*t.value.field(s) = v
+		t.value.set(s, v)
 		s.setSource(t.value, fileSrc)
 	}
 	return diags
@@ -343,7 +332,7 @@ func warnUnusedVariables(m *credentialMethod, getenv func(string) string) diag.D
 		if m.reads(a) {
 			continue
 		}
-		for _, e := range envOfCredential(a) {
+		for _, e := range a.environmentVariables() {
 			if !strings.HasPrefix(e, "ARM_") || !isSet(a, getenv(e)) {
 				continue
 			}
@@ -388,16 +377,6 @@ func isSet(a providerAttribute, value string) bool {
 		return b
 	}
 	return value != ""
-}
-
-func envOfCredential(a providerAttribute) []string {
-	switch a := a.(type) {
-	case *stringAttribute[string]:
-		return a.env
-	case *boolAttribute:
-		return a.env
-	}
-	return nil
 }
 
 // checkCertificateOptions refuses a certificate password without a certificate.
@@ -465,7 +444,7 @@ func oidcTokenSource(s *providerSettings) string {
 	}
 	a := given[0]
 	if a == adoPipelineServiceConnectionIDAttr {
-		return "ID token from Azure DevOps service connection " + s.ADOPipelineServiceConnectionID
+		return "ID token from Azure DevOps service connection " + adoPipelineServiceConnectionIDAttr.value(s)
 	}
 	return fmt.Sprintf("ID token from %s (set %s)", a.name, s.sourceOf(a).where())
 }
@@ -505,12 +484,12 @@ func checkTokenAndFileAgree(s *providerSettings) diag.Diagnostics {
 	if !oidcTokenAttr.on(s) || !oidcTokenFilePathAttr.on(s) || fileSrc.env == ambientTokenFile || tokenSrc.inBlock != fileSrc.inBlock {
 		return diags
 	}
-	b, err := os.ReadFile(s.OIDCTokenFilePath)
+	b, err := os.ReadFile(oidcTokenFilePathAttr.value(s))
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root(oidcTokenFilePathAttr.name), "Cannot read "+oidcTokenFilePathAttr.name,
 			fmt.Sprintf("%s (set %s) must name a readable file holding an ID token: %s", oidcTokenFilePathAttr.name, fileSrc.where(), err))
-	case strings.TrimSpace(string(b)) != s.OIDCToken:
+	case strings.TrimSpace(string(b)) != oidcTokenAttr.value(s):
 		diags.AddAttributeError(path.Root(oidcTokenFilePathAttr.name), "Conflicting oidc_token and oidc_token_file_path",
 			fmt.Sprintf("oidc_token is set %s and oidc_token_file_path %s, and the file holds another token, so neither can be taken for the other (azurerm refuses this too). Unset one of them.",
 				tokenSrc.where(), fileSrc.where()))
@@ -559,7 +538,7 @@ func checkOIDCRequest(s *providerSettings, c checkState) diag.Diagnostics {
 	case ado && !oidcRequestURLAttr.on(s):
 		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
 			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")
-	case ado && c.getenv(systemOIDCRequestURI) != s.OIDCRequestURL:
+	case ado && c.getenv(systemOIDCRequestURI) != oidcRequestURLAttr.value(s):
 		// The Azure SDK's AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI itself.
 		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "oidc_request_url not used by Azure DevOps",
 			fmt.Sprintf("Azure DevOps workload identity requests its ID token from SYSTEM_OIDCREQUESTURI, but oidc_request_url is set %s to another URL. Remove it, or set SYSTEM_OIDCREQUESTURI to it.", s.sourceOf(oidcRequestURLAttr).where()))
