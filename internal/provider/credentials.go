@@ -40,7 +40,7 @@ var (
 )
 
 // base64Validator refuses a client_certificate that is not base64, without quoting it.
-var base64Validator = settingValidator{
+var base64Validator = domainValidator{
 	summary:     "Invalid client_certificate",
 	description: "must be base64 (e.g. the output of `base64 -w0 app.pfx`)",
 	check: func(v string) error {

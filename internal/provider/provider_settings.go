@@ -493,7 +493,7 @@ const exampleVaultURL = "https://my-vault.vault.azure.net/"
 
 // vaultURLValidator accepts the vault's base URL only: a secret's URL, or one with a query or
 // a fragment, would be taken apart by the client in ways nobody meant.
-var vaultURLValidator = settingValidator{
+var vaultURLValidator = domainValidator{
 	summary:     "Invalid Key Vault URL",
 	description: "must be the vault's base https URL, e.g. `" + exampleVaultURL + "`",
 	check:       checkVaultURL,
@@ -518,33 +518,11 @@ func checkVaultURL(s string) error {
 }
 
 // organizationIDValidator accepts "global" or an organization UUID.
-var organizationIDValidator = settingValidator{
+var organizationIDValidator = domainValidator{
 	summary:     "Invalid organization_id",
 	description: "must be the literal `global` or an organization UUID",
 	check: func(s string) error {
 		_, err := bifrost.ParseScope(s)
 		return err
 	},
-}
-
-// settingValidator runs a check on a provider attribute's value, with the check's own message.
-type settingValidator struct {
-	summary     string
-	description string
-	check       func(string) error
-}
-
-var _ validator.String = settingValidator{}
-
-func (v settingValidator) Description(context.Context) string { return v.description }
-
-func (v settingValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v settingValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, err.Error())
-	}
 }
