@@ -389,30 +389,11 @@ func (a *boolAttribute) value(s *providerSettings) bool { return resolvedValue(s
 func (a *boolAttribute) on(s *providerSettings) bool { return a.value(s) }
 
 func (a *boolAttribute) resolve(block providerBlock, s *providerSettings, getenv func(string) string) diag.Diagnostics {
-	switch given := valueIn(block, a.name, types.BoolNull()); {
-	case given.IsUnknown():
-		s.unknown = append(s.unknown, a)
-		return nil
-	case !given.IsNull():
-		s.setValue(a, given.ValueBool())
-		s.setSource(a, source{inBlock: true})
-		return nil
-	}
-	variable, raw := firstSet(a.env, getenv)
-	if variable == "" {
-		s.setValue(a, a.fallback)
-		return nil
-	}
-	b, err := strconv.ParseBool(raw)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
-			fmt.Sprintf("%s must be true or false to set %s.", variable, a.name))
-		return diags
-	}
-	s.setValue(a, b)
-	s.setSource(a, source{env: variable})
-	return nil
+	given := valueIn(block, a.name, types.BoolNull())
+	return resolveScalar(s, a, given, given.ValueBool, a.fallback, getenv, "true or false", func(raw string) (bool, bool) {
+		b, err := strconv.ParseBool(raw)
+		return b, err == nil
+	})
 }
 
 func (a *boolAttribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
@@ -430,33 +411,47 @@ func (a *int64Attribute) schemaAttribute() schema.Attribute {
 func (a *int64Attribute) value(s *providerSettings) int64 { return resolvedValue(s, a, a.fallback) }
 
 func (a *int64Attribute) resolve(block providerBlock, s *providerSettings, getenv func(string) string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	switch given := valueIn(block, a.name, types.Int64Null()); {
+	given := valueIn(block, a.name, types.Int64Null())
+	wants := fmt.Sprintf("a whole number from %d to %d", a.min, a.max)
+	return resolveScalar(s, a, given, given.ValueInt64, a.fallback, getenv, wants, func(raw string) (int64, bool) {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		return n, err == nil && n >= a.min && n <= a.max
+	})
+}
+
+func (a *int64Attribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
+
+// resolveScalar records the value of a, a boolean or whole-number attribute: the block's, read by
+// value, when the block gives one; else that of the first of a's variables that is set, read by
+// parse, which reports whether the variable holds what a wants; else fallback.
+func resolveScalar[T any](s *providerSettings, a providerAttribute, given attr.Value, value func() T, fallback T,
+	getenv func(string) string, wants string, parse func(raw string) (T, bool),
+) diag.Diagnostics {
+	switch {
 	case given.IsUnknown():
 		s.unknown = append(s.unknown, a)
 		return nil
 	case !given.IsNull():
-		s.setValue(a, given.ValueInt64())
+		s.setValue(a, value())
 		s.setSource(a, source{inBlock: true})
 		return nil
 	}
-	variable, raw := firstSet(a.env, getenv)
+	variable, raw := firstSet(a.environmentVariables(), getenv)
 	if variable == "" {
-		s.setValue(a, a.fallback)
+		s.setValue(a, fallback)
 		return nil
 	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < a.min || n > a.max {
-		diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
-			fmt.Sprintf("%s must be a whole number from %d to %d to set %s.", variable, a.min, a.max, a.name))
+	v, ok := parse(raw)
+	if !ok {
+		var diags diag.Diagnostics
+		diags.AddAttributeError(path.Root(a.attributeName()), "Invalid provider setting from the environment",
+			fmt.Sprintf("%s must be %s to set %s.", variable, wants, a.attributeName()))
 		return diags
 	}
-	s.setValue(a, n)
+	s.setValue(a, v)
 	s.setSource(a, source{env: variable})
 	return nil
 }
-
-func (a *int64Attribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
 
 // firstSet returns the first of the variables that is set to a non-empty value, and the value.
 func firstSet(variables []string, getenv func(string) string) (variable, value string) {

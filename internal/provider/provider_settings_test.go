@@ -225,6 +225,10 @@ func TestResolveSettings_errorsNameTheAttribute(t *testing.T) {
 			wantDiag{"environment", "Invalid provider setting from the environment", []string{"ARM_ENVIRONMENT", "public", "usgovernment", "china"}}},
 		{"not a boolean", vaultInBlock, map[string]string{"ARM_USE_MSI": "yes please"},
 			wantDiag{"use_msi", "Invalid provider setting from the environment", []string{"ARM_USE_MSI must be true or false"}}},
+		{"not a whole number", vaultInBlock, map[string]string{"BIFROST_EXPIRY_WARNING_DAYS": "forever"},
+			wantDiag{"expiry_warning_days", "Invalid provider setting from the environment", []string{"BIFROST_EXPIRY_WARNING_DAYS must be a whole number from 0 to 3650 to set expiry_warning_days."}}},
+		{"a whole number out of range", vaultInBlock, map[string]string{"BIFROST_EXPIRY_WARNING_DAYS": "3651"},
+			wantDiag{"expiry_warning_days", "Invalid provider setting from the environment", []string{"BIFROST_EXPIRY_WARNING_DAYS must be a whole number from 0 to 3650"}}},
 		{"bad organization from the environment", vaultInBlock, map[string]string{"BIFROST_ORGANIZATION_ID": "acme"},
 			wantDiag{"organization_id", "Invalid provider setting from the environment", []string{"BIFROST_ORGANIZATION_ID", `"acme"`}}},
 	}
