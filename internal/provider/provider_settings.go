@@ -149,7 +149,9 @@ type int64Attribute struct {
 	min, max    int64
 }
 
-// The provider block, one variable per attribute so that the credential table can name them.
+// The provider block, one variable per attribute: its only declaration (name, variables,
+// description, validators, default), which the credential table names and whose value method
+// reads it (vaultURLAttr.value(s)).
 var (
 	vaultURLAttr = &stringAttribute[string]{
 		name: "vault_url", env: []string{"BIFROST_VAULT_URL", "ARM_KEY_VAULT_URL", "AZURE_KEYVAULT_URL"},
