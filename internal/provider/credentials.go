@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -406,23 +407,7 @@ const ambientTokenFile = "AZURE_FEDERATED_TOKEN_FILE"
 // is not a conflict. AZURE_FEDERATED_TOKEN_FILE comes last: azurerm reads it only with
 // use_aks_workload_identity, so any other source beats it.
 func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
-	var given []*stringAttribute[string]
-	token := oidcTokenAttr.on(s)
-	file := oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env != ambientTokenFile
-	switch {
-	case token && file && s.sourceOf(oidcTokenFilePathAttr).inBlock && !s.sourceOf(oidcTokenAttr).inBlock:
-		// A token file named in the provider block beats a token from the environment, as for
-		// client_id and client_id_file_path: an HCP Terraform alias names its own files in the
-		// block while ARM_OIDC_TOKEN may hold the default configuration's token.
-		given = append(given, oidcTokenFilePathAttr, oidcTokenAttr)
-	default:
-		if token {
-			given = append(given, oidcTokenAttr)
-		}
-		if file {
-			given = append(given, oidcTokenFilePathAttr)
-		}
-	}
+	given := oidcTokensGiven(s)
 	switch {
 	case adoPipelineServiceConnectionIDAttr.on(s):
 		// With a service connection id, the request URL is Azure DevOps' and part of this source.
@@ -430,8 +415,27 @@ func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
 	case oidcRequestURLAttr.on(s):
 		given = append(given, oidcRequestURLAttr)
 	}
-	if oidcTokenFilePathAttr.on(s) && !file {
+	if oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env == ambientTokenFile {
 		given = append(given, oidcTokenFilePathAttr)
+	}
+	return given
+}
+
+// oidcTokensGiven are the ID tokens given as such, oidc_token and a token file other than AKS's
+// ambient one, in the order use_oidc takes them.
+func oidcTokensGiven(s *providerSettings) []*stringAttribute[string] {
+	var given []*stringAttribute[string]
+	if oidcTokenAttr.on(s) {
+		given = append(given, oidcTokenAttr)
+	}
+	if oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env != ambientTokenFile {
+		given = append(given, oidcTokenFilePathAttr)
+	}
+	if len(given) == 2 && s.sourceOf(oidcTokenFilePathAttr).inBlock && !s.sourceOf(oidcTokenAttr).inBlock {
+		// A token file named in the provider block beats a token from the environment, as for
+		// client_id and client_id_file_path: an HCP Terraform alias names its own files in the
+		// block while ARM_OIDC_TOKEN may hold the default configuration's token.
+		slices.Reverse(given)
 	}
 	return given
 }
@@ -532,25 +536,36 @@ func oidcSourceInBlock(s *providerSettings) bool {
 // checkOIDCRequest checks the token source of use_oidc when it is a request for an ID token:
 // Azure DevOps' (ado_pipeline_service_connection_id) or GitHub Actions' (oidc_request_url).
 func checkOIDCRequest(s *providerSettings, c checkState) diag.Diagnostics {
+	if adoPipelineServiceConnectionIDAttr.on(s) {
+		return checkAzureDevOpsRequest(s, c)
+	}
 	var diags diag.Diagnostics
-	ado := adoPipelineServiceConnectionIDAttr.on(s)
 	switch {
-	case ado && !oidcRequestURLAttr.on(s):
-		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
-			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")
-	case ado && c.getenv(systemOIDCRequestURI) != oidcRequestURLAttr.value(s):
-		// The Azure SDK's AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI itself.
-		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "oidc_request_url not used by Azure DevOps",
-			fmt.Sprintf("Azure DevOps workload identity requests its ID token from SYSTEM_OIDCREQUESTURI, but oidc_request_url is set %s to another URL. Remove it, or set SYSTEM_OIDCREQUESTURI to it.", s.sourceOf(oidcRequestURLAttr).where()))
-	case ado && !oidcRequestTokenAttr.on(s):
-		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing SYSTEM_ACCESSTOKEN",
-			"Azure DevOps workload identity needs the job's access token to request an ID token: map it into the step's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)), or set oidc_request_token.")
-	case !ado && s.sourceOf(oidcRequestURLAttr).env == systemOIDCRequestURI:
+	case s.sourceOf(oidcRequestURLAttr).env == systemOIDCRequestURI:
 		diags.AddAttributeError(path.Root(adoPipelineServiceConnectionIDAttr.name), "Missing ado_pipeline_service_connection_id",
 			"The only OIDC token source here is SYSTEM_OIDCREQUESTURI, Azure DevOps' OIDC endpoint, which issues tokens for a service connection: set ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID (ado_pipeline_service_connection_id) to its id, in a step of a task that names the connection (AzureCLI@2 with azureSubscription); or set ARM_OIDC_TOKEN to a token such a task gives you.")
 	case oidcRequestURLAttr.on(s) && !oidcRequestTokenAttr.on(s):
 		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing oidc_request_token",
 			"oidc_request_url needs oidc_request_token (ACTIONS_ID_TOKEN_REQUEST_TOKEN in GitHub Actions).")
+	}
+	return diags
+}
+
+// checkAzureDevOpsRequest checks Azure DevOps' token source: the pipeline's OIDC endpoint, which
+// the Azure SDK's AzurePipelinesCredential reads from SYSTEM_OIDCREQUESTURI itself, and the job's
+// access token.
+func checkAzureDevOpsRequest(s *providerSettings, c checkState) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case !oidcRequestURLAttr.on(s):
+		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
+			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")
+	case c.getenv(systemOIDCRequestURI) != oidcRequestURLAttr.value(s):
+		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "oidc_request_url not used by Azure DevOps",
+			fmt.Sprintf("Azure DevOps workload identity requests its ID token from SYSTEM_OIDCREQUESTURI, but oidc_request_url is set %s to another URL. Remove it, or set SYSTEM_OIDCREQUESTURI to it.", s.sourceOf(oidcRequestURLAttr).where()))
+	case !oidcRequestTokenAttr.on(s):
+		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing SYSTEM_ACCESSTOKEN",
+			"Azure DevOps workload identity needs the job's access token to request an ID token: map it into the step's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)), or set oidc_request_token.")
 	}
 	return diags
 }
