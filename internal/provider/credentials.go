@@ -1,27 +1,18 @@
 package provider
 
 import (
-	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // The attributes that only credentials read, kept here with the table that uses them.
@@ -29,38 +20,28 @@ var (
 	clientIDFilePathAttr = &stringAttribute[string]{
 		name: "client_id_file_path", env: []string{"BIFROST_CLIENT_ID_FILE_PATH", "ARM_CLIENT_ID_FILE_PATH"},
 		description: "Path to a file holding `client_id`, as HCP Terraform's dynamic credentials write it for each configuration alias. Conflicts with `client_id`.",
-		model:       func(m *providerModel) *types.String { return &m.ClientIDFilePath },
-		field:       func(s *providerSettings) *string { return &s.ClientIDFilePath },
 	}
 	clientSecretFilePathAttr = &stringAttribute[string]{
 		name: "client_secret_file_path", env: []string{"BIFROST_CLIENT_SECRET_FILE_PATH", "ARM_CLIENT_SECRET_FILE_PATH"},
 		description: "Path to a file holding `client_secret`, e.g. a mounted Kubernetes or Docker secret. Conflicts with `client_secret`.",
-		model:       func(m *providerModel) *types.String { return &m.ClientSecretFilePath },
-		field:       func(s *providerSettings) *string { return &s.ClientSecretFilePath },
 	}
 	clientCertificateAttr = &stringAttribute[string]{
 		name: "client_certificate", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
 		description: "The service principal's certificate and private key, base64-encoded (a PKCS#12 bundle, or PEM), instead of a file. Conflicts with `client_certificate_path`.",
 		validators:  []validator.String{base64Validator},
-		model:       func(m *providerModel) *types.String { return &m.ClientCertificate },
-		field:       func(s *providerSettings) *string { return &s.ClientCertificate },
 	}
 	adoPipelineServiceConnectionIDAttr = &stringAttribute[string]{
 		name: "ado_pipeline_service_connection_id", env: []string{"BIFROST_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID"},
 		description: "Id of the Azure DevOps service connection (workload identity federation) to request the pipeline's ID token for (with `use_oidc`; the token comes from `SYSTEM_OIDCREQUESTURI` with `SYSTEM_ACCESSTOKEN`).",
-		model:       func(m *providerModel) *types.String { return &m.ADOPipelineServiceConnectionID },
-		field:       func(s *providerSettings) *string { return &s.ADOPipelineServiceConnectionID },
 	}
 	useAKSWorkloadIdentityAttr = &boolAttribute{
 		name: "use_aks_workload_identity", env: []string{"BIFROST_USE_AKS_WORKLOAD_IDENTITY", "ARM_USE_AKS_WORKLOAD_IDENTITY"},
 		description: "Authenticate with AKS workload identity: the token file, client id and tenant id the webhook injects (`AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`), unless set here.",
-		model:       func(m *providerModel) *types.Bool { return &m.UseAKSWorkloadIdentity },
-		field:       func(s *providerSettings) *bool { return &s.UseAKSWorkloadIdentity },
 	}
 )
 
 // base64Validator refuses a client_certificate that is not base64, without quoting it.
-var base64Validator = settingValidator{
+var base64Validator = domainValidator{
 	summary:     "Invalid client_certificate",
 	description: "must be base64 (e.g. the output of `base64 -w0 app.pfx`)",
 	check: func(v string) error {
@@ -206,7 +187,7 @@ func (s providerSettings) CredentialKind() string {
 	m := s.credential()
 	var about []string
 	if m.principal != nil {
-		about = append(about, m.principal.name+" "+*m.principal.field(&s))
+		about = append(about, m.principal.name+" "+m.principal.value(&s))
 	}
 	if m.proof != nil {
 		if p := m.proof(&s); p != "" {
@@ -310,7 +291,7 @@ func readFileTwins(s *providerSettings) diag.Diagnostics {
 				continue
 			}
 		}
-		b, err := os.ReadFile(*t.file.field(s))
+		b, err := os.ReadFile(t.file.value(s))
 		if err != nil {
 			diags.AddAttributeError(path.Root(t.file.name), "Cannot read "+t.file.name,
 				fmt.Sprintf("%s (set %s) must name a readable file holding %s: %s", t.file.name, fileSrc.where(), t.value.name, err))
@@ -322,7 +303,7 @@ func readFileTwins(s *providerSettings) diag.Diagnostics {
 				fmt.Sprintf("The file %s names (set %s) is empty; it must hold %s.", t.file.name, fileSrc.where(), t.value.name))
 			continue
 		}
-		*t.value.field(s) = v
+		t.value.set(s, v)
 		s.setSource(t.value, fileSrc)
 	}
 	return diags
@@ -352,7 +333,7 @@ func warnUnusedVariables(m *credentialMethod, getenv func(string) string) diag.D
 		if m.reads(a) {
 			continue
 		}
-		for _, e := range envOfCredential(a) {
+		for _, e := range a.environmentVariables() {
 			if !strings.HasPrefix(e, "ARM_") || !isSet(a, getenv(e)) {
 				continue
 			}
@@ -399,16 +380,6 @@ func isSet(a providerAttribute, value string) bool {
 	return value != ""
 }
 
-func envOfCredential(a providerAttribute) []string {
-	switch a := a.(type) {
-	case *stringAttribute[string]:
-		return a.env
-	case *boolAttribute:
-		return a.env
-	}
-	return nil
-}
-
 // checkCertificateOptions refuses a certificate password without a certificate.
 func checkCertificateOptions(s *providerSettings, c checkState) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -436,23 +407,7 @@ const ambientTokenFile = "AZURE_FEDERATED_TOKEN_FILE"
 // is not a conflict. AZURE_FEDERATED_TOKEN_FILE comes last: azurerm reads it only with
 // use_aks_workload_identity, so any other source beats it.
 func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
-	var given []*stringAttribute[string]
-	token := oidcTokenAttr.on(s)
-	file := oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env != ambientTokenFile
-	switch {
-	case token && file && s.sourceOf(oidcTokenFilePathAttr).inBlock && !s.sourceOf(oidcTokenAttr).inBlock:
-		// A token file named in the provider block beats a token from the environment, as for
-		// client_id and client_id_file_path: an HCP Terraform alias names its own files in the
-		// block while ARM_OIDC_TOKEN may hold the default configuration's token.
-		given = append(given, oidcTokenFilePathAttr, oidcTokenAttr)
-	default:
-		if token {
-			given = append(given, oidcTokenAttr)
-		}
-		if file {
-			given = append(given, oidcTokenFilePathAttr)
-		}
-	}
+	given := oidcTokensGiven(s)
 	switch {
 	case adoPipelineServiceConnectionIDAttr.on(s):
 		// With a service connection id, the request URL is Azure DevOps' and part of this source.
@@ -460,8 +415,27 @@ func oidcTokenSourcesGiven(s *providerSettings) []*stringAttribute[string] {
 	case oidcRequestURLAttr.on(s):
 		given = append(given, oidcRequestURLAttr)
 	}
-	if oidcTokenFilePathAttr.on(s) && !file {
+	if oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env == ambientTokenFile {
 		given = append(given, oidcTokenFilePathAttr)
+	}
+	return given
+}
+
+// oidcTokensGiven are the ID tokens given as such, oidc_token and a token file other than AKS's
+// ambient one, in the order use_oidc takes them.
+func oidcTokensGiven(s *providerSettings) []*stringAttribute[string] {
+	var given []*stringAttribute[string]
+	if oidcTokenAttr.on(s) {
+		given = append(given, oidcTokenAttr)
+	}
+	if oidcTokenFilePathAttr.on(s) && s.sourceOf(oidcTokenFilePathAttr).env != ambientTokenFile {
+		given = append(given, oidcTokenFilePathAttr)
+	}
+	if len(given) == 2 && s.sourceOf(oidcTokenFilePathAttr).inBlock && !s.sourceOf(oidcTokenAttr).inBlock {
+		// A token file named in the provider block beats a token from the environment, as for
+		// client_id and client_id_file_path: an HCP Terraform alias names its own files in the
+		// block while ARM_OIDC_TOKEN may hold the default configuration's token.
+		slices.Reverse(given)
 	}
 	return given
 }
@@ -474,7 +448,7 @@ func oidcTokenSource(s *providerSettings) string {
 	}
 	a := given[0]
 	if a == adoPipelineServiceConnectionIDAttr {
-		return "ID token from Azure DevOps service connection " + s.ADOPipelineServiceConnectionID
+		return "ID token from Azure DevOps service connection " + adoPipelineServiceConnectionIDAttr.value(s)
 	}
 	return fmt.Sprintf("ID token from %s (set %s)", a.name, s.sourceOf(a).where())
 }
@@ -514,12 +488,12 @@ func checkTokenAndFileAgree(s *providerSettings) diag.Diagnostics {
 	if !oidcTokenAttr.on(s) || !oidcTokenFilePathAttr.on(s) || fileSrc.env == ambientTokenFile || tokenSrc.inBlock != fileSrc.inBlock {
 		return diags
 	}
-	b, err := os.ReadFile(s.OIDCTokenFilePath)
+	b, err := os.ReadFile(oidcTokenFilePathAttr.value(s))
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root(oidcTokenFilePathAttr.name), "Cannot read "+oidcTokenFilePathAttr.name,
 			fmt.Sprintf("%s (set %s) must name a readable file holding an ID token: %s", oidcTokenFilePathAttr.name, fileSrc.where(), err))
-	case strings.TrimSpace(string(b)) != s.OIDCToken:
+	case strings.TrimSpace(string(b)) != oidcTokenAttr.value(s):
 		diags.AddAttributeError(path.Root(oidcTokenFilePathAttr.name), "Conflicting oidc_token and oidc_token_file_path",
 			fmt.Sprintf("oidc_token is set %s and oidc_token_file_path %s, and the file holds another token, so neither can be taken for the other (azurerm refuses this too). Unset one of them.",
 				tokenSrc.where(), fileSrc.where()))
@@ -562,20 +536,12 @@ func oidcSourceInBlock(s *providerSettings) bool {
 // checkOIDCRequest checks the token source of use_oidc when it is a request for an ID token:
 // Azure DevOps' (ado_pipeline_service_connection_id) or GitHub Actions' (oidc_request_url).
 func checkOIDCRequest(s *providerSettings, c checkState) diag.Diagnostics {
+	if adoPipelineServiceConnectionIDAttr.on(s) {
+		return checkAzureDevOpsRequest(s, c)
+	}
 	var diags diag.Diagnostics
-	ado := adoPipelineServiceConnectionIDAttr.on(s)
 	switch {
-	case ado && !oidcRequestURLAttr.on(s):
-		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
-			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")
-	case ado && c.getenv(systemOIDCRequestURI) != s.OIDCRequestURL:
-		// The Azure SDK's AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI itself.
-		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "oidc_request_url not used by Azure DevOps",
-			fmt.Sprintf("Azure DevOps workload identity requests its ID token from SYSTEM_OIDCREQUESTURI, but oidc_request_url is set %s to another URL. Remove it, or set SYSTEM_OIDCREQUESTURI to it.", s.sourceOf(oidcRequestURLAttr).where()))
-	case ado && !oidcRequestTokenAttr.on(s):
-		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing SYSTEM_ACCESSTOKEN",
-			"Azure DevOps workload identity needs the job's access token to request an ID token: map it into the step's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)), or set oidc_request_token.")
-	case !ado && s.sourceOf(oidcRequestURLAttr).env == systemOIDCRequestURI:
+	case s.sourceOf(oidcRequestURLAttr).env == systemOIDCRequestURI:
 		diags.AddAttributeError(path.Root(adoPipelineServiceConnectionIDAttr.name), "Missing ado_pipeline_service_connection_id",
 			"The only OIDC token source here is SYSTEM_OIDCREQUESTURI, Azure DevOps' OIDC endpoint, which issues tokens for a service connection: set ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID (ado_pipeline_service_connection_id) to its id, in a step of a task that names the connection (AzureCLI@2 with azureSubscription); or set ARM_OIDC_TOKEN to a token such a task gives you.")
 	case oidcRequestURLAttr.on(s) && !oidcRequestTokenAttr.on(s):
@@ -585,274 +551,21 @@ func checkOIDCRequest(s *providerSettings, c checkState) diag.Diagnostics {
 	return diags
 }
 
-// credentialOptions are what every credential is built with: the cloud, or a custom authority.
-type credentialOptions struct {
-	client                   azcore.ClientOptions
-	disableInstanceDiscovery bool
-}
-
-func credentialOptionsFor(s *providerSettings) credentialOptions {
-	o := credentialOptions{client: azcore.ClientOptions{Cloud: cloudFor(s.Environment)}}
-	if s.AuthorityHost != "" {
-		o.client.Cloud.ActiveDirectoryAuthorityHost = s.AuthorityHost
-		// A custom authority (sovereign, private or emulated) is not in Microsoft's instance
-		// discovery list, so MSAL must not ask for it.
-		o.disableInstanceDiscovery = true
+// checkAzureDevOpsRequest checks Azure DevOps' token source: the pipeline's OIDC endpoint, which
+// the Azure SDK's AzurePipelinesCredential reads from SYSTEM_OIDCREQUESTURI itself, and the job's
+// access token.
+func checkAzureDevOpsRequest(s *providerSettings, c checkState) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case !oidcRequestURLAttr.on(s):
+		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "Missing "+systemOIDCRequestURI,
+			"Azure DevOps workload identity (ado_pipeline_service_connection_id) requests the pipeline's ID token from SYSTEM_OIDCREQUESTURI, which Azure Pipelines sets in every job; it is not set here. Run the provider in an Azure Pipelines job.")
+	case c.getenv(systemOIDCRequestURI) != oidcRequestURLAttr.value(s):
+		diags.AddAttributeError(path.Root(oidcRequestURLAttr.name), "oidc_request_url not used by Azure DevOps",
+			fmt.Sprintf("Azure DevOps workload identity requests its ID token from SYSTEM_OIDCREQUESTURI, but oidc_request_url is set %s to another URL. Remove it, or set SYSTEM_OIDCREQUESTURI to it.", s.sourceOf(oidcRequestURLAttr).where()))
+	case !oidcRequestTokenAttr.on(s):
+		diags.AddAttributeError(path.Root(oidcRequestTokenAttr.name), "Missing SYSTEM_ACCESSTOKEN",
+			"Azure DevOps workload identity needs the job's access token to request an ID token: map it into the step's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)), or set oidc_request_token.")
 	}
-	return o
-}
-
-// cloudFor maps environment, in any case as azurerm accepts it ("USGovernment"), to its cloud.
-func cloudFor(environment string) cloud.Configuration {
-	switch strings.ToLower(environment) {
-	case "usgovernment":
-		return cloud.AzureGovernment
-	case "china":
-		return cloud.AzureChina
-	default:
-		return cloud.AzurePublic
-	}
-}
-
-// newCredential builds the credential of the method the settings choose; resolveSettings has
-// already made sure at most one is.
-func newCredential(s providerSettings) (azcore.TokenCredential, error) {
-	return s.credential().build(&s, credentialOptionsFor(&s))
-}
-
-func newClientSecretCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	return azidentity.NewClientSecretCredential(s.TenantID, s.ClientID, s.ClientSecret,
-		&azidentity.ClientSecretCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
-}
-
-func newClientCertificateCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	data, err := os.ReadFile(s.ClientCertificatePath)
-	if err != nil {
-		return nil, fmt.Errorf("reading client_certificate_path: %w", err)
-	}
-	return certificateCredential(s, o, data, s.ClientCertificatePath)
-}
-
-// certificateCredential parses a PEM or PKCS#12 certificate with its key; what names where it
-// came from in the error.
-func certificateCredential(s *providerSettings, o credentialOptions, data []byte, what string) (azcore.TokenCredential, error) {
-	var password []byte
-	if s.ClientCertificatePassword != "" {
-		password = []byte(s.ClientCertificatePassword)
-	}
-	certs, key, err := azidentity.ParseCertificates(data, password)
-	if err != nil {
-		return nil, fmt.Errorf("parsing %s (PEM or PKCS#12 with the private key; check client_certificate_password): %w", what, err)
-	}
-	return azidentity.NewClientCertificateCredential(s.TenantID, s.ClientID, certs, key,
-		&azidentity.ClientCertificateCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
-}
-
-// newInlineCertificateCredential builds the certificate credential from client_certificate,
-// base64 as azurerm takes it.
-func newInlineCertificateCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	data, err := decodeBase64(s.ClientCertificate)
-	if err != nil {
-		return nil, fmt.Errorf("client_certificate is not base64: %w", err)
-	}
-	return certificateCredential(s, o, data, "client_certificate")
-}
-
-// newOIDCCredential builds the credential of the OIDC token source use_oidc takes: Azure DevOps'
-// through the Azure SDK's own credential, the others as a client assertion.
-func newOIDCCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	given := oidcTokenSourcesGiven(s)
-	if len(given) == 0 {
-		return nil, fmt.Errorf("use_oidc has no ID token source")
-	}
-	if given[0] == adoPipelineServiceConnectionIDAttr {
-		return azidentity.NewAzurePipelinesCredential(s.TenantID, s.ClientID, s.ADOPipelineServiceConnectionID, s.OIDCRequestToken,
-			&azidentity.AzurePipelinesCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
-	}
-	return azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, oidcAssertion(*s, given[0]),
-		&azidentity.ClientAssertionCredentialOptions{ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery})
-}
-
-// newAKSWorkloadIdentityCredential builds the Azure SDK's workload identity credential from the
-// values AKS's webhook injects, which the settings have already read.
-func newAKSWorkloadIdentityCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
-		ClientOptions: o.client, DisableInstanceDiscovery: o.disableInstanceDiscovery,
-		TenantID: s.TenantID, ClientID: s.ClientID, TokenFilePath: s.OIDCTokenFilePath,
-	})
-}
-
-func newManagedIdentityCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	msi := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: o.client}
-	if s.ClientID != "" {
-		msi.ID = azidentity.ClientID(s.ClientID)
-	}
-	return azidentity.NewManagedIdentityCredential(msi)
-}
-
-func newAzureCLICredential(s *providerSettings, _ credentialOptions) (azcore.TokenCredential, error) {
-	return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: s.TenantID})
-}
-
-func newDefaultCredential(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error) {
-	return azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{
-		ClientOptions: o.client, TenantID: s.TenantID, DisableInstanceDiscovery: o.disableInstanceDiscovery,
-	})
-}
-
-// oidcAssertion returns the function that yields a fresh OIDC ID token from source for each
-// token request: a fixed token, a file re-read every time (projected tokens rotate), or a token
-// endpoint such as GitHub Actions'.
-func oidcAssertion(s providerSettings, source *stringAttribute[string]) func(context.Context) (string, error) {
-	switch source {
-	case oidcTokenAttr:
-		return func(context.Context) (string, error) { return s.OIDCToken, nil }
-	case oidcTokenFilePathAttr:
-		return func(context.Context) (string, error) {
-			b, err := os.ReadFile(s.OIDCTokenFilePath)
-			if err != nil {
-				return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
-			}
-			return strings.TrimSpace(string(b)), nil
-		}
-	default:
-		return func(ctx context.Context) (string, error) {
-			return requestOIDCToken(ctx, s.OIDCRequestURL, s.OIDCRequestToken)
-		}
-	}
-}
-
-// requestOIDCToken asks a CI system's token endpoint (GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_URL)
-// for an ID token with Entra's workload-identity audience.
-func requestOIDCToken(ctx context.Context, requestURL, bearer string) (string, error) {
-	u, err := url.Parse(requestURL)
-	if err != nil {
-		return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)
-	}
-	q := u.Query()
-	if q.Get("audience") == "" {
-		q.Set("audience", "api://AzureADTokenExchange")
-	}
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Authorization", "Bearer "+bearer)
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("requesting an OIDC token from oidc_request_url: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		// The body of a failed request may echo the request; report only the status.
-		return "", fmt.Errorf("oidc_request_url answered %s; check oidc_request_token and that the job may request ID tokens", resp.Status)
-	}
-	var out struct {
-		Value string `json:"value"`
-	}
-	if err := json.Unmarshal(body, &out); err != nil || out.Value == "" {
-		return "", fmt.Errorf("oidc_request_url did not answer with a JSON object holding a token in \"value\"")
-	}
-	return out.Value, nil
-}
-
-// renewingCredential hands out the tokens of a credential that it can build anew. Key Vault may
-// refuse a token the credential still holds as valid (it expired early by the vault's clock, or
-// it was revoked): the Azure SDK then asks for a token again (azcore's BearerTokenPolicy on the
-// 401 challenge) but the credential answers from its cache, so every later request fails too.
-// After such a refusal the next token comes from a new credential, whose cache is empty, so it
-// is fetched from Entra ID; a fresh token that is refused in turn is not renewed again, and the
-// request fails with Key Vault's answer.
-type renewingCredential struct {
-	build func() (azcore.TokenCredential, error)
-
-	mu      sync.Mutex
-	current azcore.TokenCredential
-	last    string // the token handed out last; compared, never logged
-	// renewed is set while the current credential was built after a refusal and none of its
-	// tokens has been accepted yet.
-	renewed bool
-}
-
-// newRenewingCredential builds the first credential at once, so that a setting it cannot use is
-// reported before any request.
-func newRenewingCredential(build func() (azcore.TokenCredential, error)) (*renewingCredential, error) {
-	cred, err := build()
-	if err != nil {
-		return nil, err
-	}
-	return &renewingCredential{build: build, current: cred}, nil
-}
-
-// GetToken implements azcore.TokenCredential.
-func (c *renewingCredential) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	c.mu.Lock()
-	cred := c.current
-	c.mu.Unlock()
-	tk, err := cred.GetToken(ctx, tro)
-	if err == nil {
-		c.mu.Lock()
-		if cred == c.current {
-			c.last = tk.Token
-		}
-		c.mu.Unlock()
-	}
-	return tk, err
-}
-
-// refused is told that Key Vault answered 401 to a request that carried token. Only a refusal of
-// the latest token renews the credential: requests that were sent with an older one get the
-// renewed credential's token when the SDK asks again.
-func (c *renewingCredential) refused(token string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if token != c.last || c.renewed {
-		return
-	}
-	cred, err := c.build()
-	if err != nil {
-		// Keep the old credential: the request then fails with Key Vault's answer.
-		return
-	}
-	c.current, c.last, c.renewed = cred, "", true
-}
-
-// accepted is told that Key Vault answered a request that carried token with anything but 401.
-func (c *renewingCredential) accepted(token string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if token == c.last {
-		c.renewed = false
-	}
-}
-
-// refusalPolicy reports to the credential how Key Vault answered each request that carried one
-// of its tokens. It runs after the SDK's authentication policy in the pipeline (a per-retry
-// policy of the client's options), so it sees the token that was sent and the answer before
-// that policy handles a 401.
-type refusalPolicy struct{ cred *renewingCredential }
-
-// Do implements policy.Policy.
-func (p refusalPolicy) Do(req *policy.Request) (*http.Response, error) {
-	resp, err := req.Next()
-	if err != nil {
-		return resp, err
-	}
-	// Without a token the request was the SDK's probe for Key Vault's challenge.
-	token, ok := strings.CutPrefix(req.Raw().Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		return resp, err
-	}
-	if resp.StatusCode == http.StatusUnauthorized {
-		p.cred.refused(token)
-	} else {
-		p.cred.accepted(token)
-	}
-	return resp, err
+	return diags
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
@@ -27,103 +26,95 @@ import (
 
 // credentialBlock is a provider block with vault_url, tenant_id and client_id set, for cases
 // about the credential itself.
-func credentialBlock(f func(*providerModel)) providerModel {
-	m := providerModel{
-		VaultURL: types.StringValue(testVault),
-		TenantID: types.StringValue("00000000-0000-4000-8000-00000000000a"),
-		ClientID: types.StringValue("00000000-0000-4000-8000-00000000000c"),
-	}
-	if f != nil {
-		f(&m)
-	}
-	return m
+func credentialBlock(values blockValues) providerBlock {
+	return blockOf(blockValues{
+		vaultURLAttr: testVault,
+		tenantIDAttr: "00000000-0000-4000-8000-00000000000a",
+		clientIDAttr: "00000000-0000-4000-8000-00000000000c",
+	}.with(values))
 }
 
 func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
-	vaultOnly := func(f func(*providerModel)) providerModel {
-		m := providerModel{VaultURL: types.StringValue(testVault)}
-		if f != nil {
-			f(&m)
-		}
-		return m
+	vaultOnly := func(values blockValues) providerBlock {
+		return blockOf(blockValues{vaultURLAttr: testVault}.with(values))
 	}
 	cases := []struct {
 		name string
-		cfg  providerModel
+		cfg  providerBlock
 		env  map[string]string
 		want wantDiag
 	}{
-		{"two methods", credentialBlock(func(m *providerModel) { m.UseMSI = types.BoolValue(true) }),
+		{"two methods", credentialBlock(blockValues{useMSIAttr: true}),
 			map[string]string{"ARM_CLIENT_SECRET": "s3cret"},
 			wantDiag{"use_msi", "Conflicting authentication settings", []string{"Choose one way to authenticate", "client_secret (set by ARM_CLIENT_SECRET), use_msi (set in the provider block)", "unset the variable"}}},
-		{"three methods", credentialBlock(func(m *providerModel) {
-			m.UseCLI = types.BoolValue(true)
-			m.ClientCertificatePath = types.StringValue("/app.pem")
+		{"three methods", credentialBlock(blockValues{
+			useCLIAttr:                true,
+			clientCertificatePathAttr: "/app.pem",
 		}), map[string]string{"BIFROST_USE_OIDC": "true", "ARM_OIDC_TOKEN": "id-t0ken"},
 			wantDiag{"use_oidc", "Conflicting authentication settings", []string{"client_certificate_path (set in the provider block), use_oidc (set by BIFROST_USE_OIDC), use_cli (set in the provider block)"}}},
 		{"secret without tenant", vaultOnly(nil), map[string]string{"ARM_CLIENT_SECRET": "s3cret", "ARM_CLIENT_ID": "c"},
 			wantDiag{"tenant_id", "Missing tenant_id", []string{"client secret (client_secret)", "BIFROST_TENANT_ID, ARM_TENANT_ID, AZURE_TENANT_ID"}}},
-		{"secret without client id", vaultOnly(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }), map[string]string{"ARM_TENANT_ID": "t"},
+		{"secret without client id", vaultOnly(blockValues{clientSecretAttr: "s3cret"}), map[string]string{"ARM_TENANT_ID": "t"},
 			wantDiag{"client_id", "Missing client_id", []string{"client secret (client_secret)", "BIFROST_CLIENT_ID, ARM_CLIENT_ID, AZURE_CLIENT_ID"}}},
-		{"certificate without tenant", vaultOnly(func(m *providerModel) {
-			m.ClientCertificatePath = types.StringValue("/app.pem")
-			m.ClientID = types.StringValue("c")
+		{"certificate without tenant", vaultOnly(blockValues{
+			clientCertificatePathAttr: "/app.pem",
+			clientIDAttr:              "c",
 		}), nil, wantDiag{"tenant_id", "Missing tenant_id", []string{"client certificate (client_certificate_path)"}}},
-		{"oidc without client id", vaultOnly(func(m *providerModel) {
-			m.UseOIDC = types.BoolValue(true)
-			m.OIDCToken = types.StringValue("id-t0ken")
-			m.TenantID = types.StringValue("t")
+		{"oidc without client id", vaultOnly(blockValues{
+			useOIDCAttr:   true,
+			oidcTokenAttr: "id-t0ken",
+			tenantIDAttr:  "t",
 		}), nil, wantDiag{"client_id", "Missing client_id", []string{"OIDC / workload identity (use_oidc)"}}},
-		{"oidc without a token", credentialBlock(func(m *providerModel) { m.UseOIDC = types.BoolValue(true) }), nil,
+		{"oidc without a token", credentialBlock(blockValues{useOIDCAttr: true}), nil,
 			wantDiag{"use_oidc", "Missing OIDC token source", []string{"oidc_token, oidc_token_file_path, oidc_request_url", "ACTIONS_ID_TOKEN_REQUEST_URL", "ado_pipeline_service_connection_id"}}},
 		{"a token and a token file that disagree, both in the environment", credentialBlock(nil), map[string]string{
 			"ARM_USE_OIDC": "true", "ARM_OIDC_TOKEN": "id-t0ken", "ARM_OIDC_TOKEN_FILE_PATH": writeFile(t, "token", "other-id-t0ken\n"),
 		}, wantDiag{"oidc_token_file_path", "Conflicting oidc_token and oidc_token_file_path", []string{"oidc_token is set by ARM_OIDC_TOKEN and oidc_token_file_path by ARM_OIDC_TOKEN_FILE_PATH", "another token", "Unset one"}}},
-		{"a token file that cannot be read next to a token", credentialBlock(func(m *providerModel) {
-			m.UseOIDC = types.BoolValue(true)
-			m.OIDCToken = types.StringValue("id-t0ken")
-			m.OIDCTokenFilePath = types.StringValue("/nonexistent/token")
+		{"a token file that cannot be read next to a token", credentialBlock(blockValues{
+			useOIDCAttr:           true,
+			oidcTokenAttr:         "id-t0ken",
+			oidcTokenFilePathAttr: "/nonexistent/token",
 		}), nil, wantDiag{"oidc_token_file_path", "Cannot read oidc_token_file_path", []string{"set in the provider block", "/nonexistent/token"}}},
-		{"oidc request URL without its token", credentialBlock(func(m *providerModel) {
-			m.UseOIDC = types.BoolValue(true)
-			m.OIDCRequestURL = types.StringValue("https://token.actions.example/")
+		{"oidc request URL without its token", credentialBlock(blockValues{
+			useOIDCAttr:        true,
+			oidcRequestURLAttr: "https://token.actions.example/",
 		}), nil, wantDiag{"oidc_request_token", "Missing oidc_request_token", []string{"oidc_request_url needs oidc_request_token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"}}},
-		{"oidc token in the block without use_oidc", credentialBlock(func(m *providerModel) { m.OIDCToken = types.StringValue("id-t0ken") }), nil,
+		{"oidc token in the block without use_oidc", credentialBlock(blockValues{oidcTokenAttr: "id-t0ken"}), nil,
 			wantDiag{"use_oidc", "OIDC token given without use_oidc", []string{"set use_oidc = true"}}},
-		{"oidc token file in the block without use_oidc", credentialBlock(func(m *providerModel) { m.OIDCTokenFilePath = types.StringValue("/token") }), nil,
+		{"oidc token file in the block without use_oidc", credentialBlock(blockValues{oidcTokenFilePathAttr: "/token"}), nil,
 			wantDiag{"use_oidc", "OIDC token given without use_oidc", []string{"set use_oidc = true"}}},
-		{"certificate password without a certificate", credentialBlock(func(m *providerModel) { m.ClientCertificatePassword = types.StringValue("pa55word") }), nil,
+		{"certificate password without a certificate", credentialBlock(blockValues{clientCertificatePasswordAttr: "pa55word"}), nil,
 			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"neither client_certificate_path nor client_certificate"}}},
-		{"certificate password from the environment with a client secret", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+		{"certificate password from the environment with a client secret", credentialBlock(blockValues{clientSecretAttr: "s3cret"}),
 			map[string]string{"ARM_CLIENT_CERTIFICATE_PASSWORD": "pa55word"},
 			wantDiag{"client_certificate_password", "Certificate password without a certificate", []string{"neither client_certificate_path nor client_certificate"}}},
 		{"Azure DevOps without the job's access token", vaultOnly(nil), adoEnv(map[string]string{"SYSTEM_ACCESSTOKEN": ""}),
 			wantDiag{"oidc_request_token", "Missing SYSTEM_ACCESSTOKEN", []string{"SYSTEM_ACCESSTOKEN: $(System.AccessToken)"}}},
 		{"Azure DevOps outside a pipeline", vaultOnly(nil), adoEnv(map[string]string{"SYSTEM_OIDCREQUESTURI": ""}),
 			wantDiag{"oidc_request_url", "Missing SYSTEM_OIDCREQUESTURI", []string{"ado_pipeline_service_connection_id", "Azure Pipelines sets"}}},
-		{"Azure DevOps with another request URL in the block", vaultOnly(func(m *providerModel) {
-			m.OIDCRequestURL = types.StringValue("https://token.example/")
+		{"Azure DevOps with another request URL in the block", vaultOnly(blockValues{
+			oidcRequestURLAttr: "https://token.example/",
 		}), adoEnv(nil), wantDiag{"oidc_request_url", "oidc_request_url not used by Azure DevOps", []string{"in the provider block", "SYSTEM_OIDCREQUESTURI"}}},
 		{"Azure DevOps' endpoint without a service connection", vaultOnly(nil), adoEnv(map[string]string{"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": ""}),
 			wantDiag{"ado_pipeline_service_connection_id", "Missing ado_pipeline_service_connection_id", []string{"SYSTEM_OIDCREQUESTURI", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "AzureCLI@2 with azureSubscription", "ARM_OIDC_TOKEN"}}},
-		{"client_id and its file in the block", credentialBlock(func(m *providerModel) {
-			m.ClientSecret = types.StringValue("s3cret")
-			m.ClientIDFilePath = types.StringValue("/hcp/client-id")
+		{"client_id and its file in the block", credentialBlock(blockValues{
+			clientSecretAttr:     "s3cret",
+			clientIDFilePathAttr: "/hcp/client-id",
 		}), nil, wantDiag{"client_id_file_path", "Conflicting client_id and client_id_file_path", []string{"client_id is set in the provider block and client_id_file_path in the provider block"}}},
 		{"client_secret and its file in the environment", credentialBlock(nil),
 			map[string]string{"ARM_CLIENT_SECRET": "s3cret", "ARM_CLIENT_SECRET_FILE_PATH": "/run/secrets/client-secret"},
 			wantDiag{"client_secret_file_path", "Conflicting client_secret and client_secret_file_path", []string{"by ARM_CLIENT_SECRET", "by ARM_CLIENT_SECRET_FILE_PATH", "set only one"}}},
 		{"client secret file missing", credentialBlock(nil), map[string]string{"ARM_CLIENT_SECRET_FILE_PATH": "/nonexistent/client-secret"},
 			wantDiag{"client_secret_file_path", "Cannot read client_secret_file_path", []string{"by ARM_CLIENT_SECRET_FILE_PATH", "/nonexistent/client-secret"}}},
-		{"client id file empty", vaultOnly(func(m *providerModel) {
-			m.TenantID = types.StringValue("t")
-			m.ClientSecret = types.StringValue("s3cret")
-			m.ClientIDFilePath = types.StringValue(writeFile(t, "client-id", "\n"))
+		{"client id file empty", vaultOnly(blockValues{
+			tenantIDAttr:         "t",
+			clientSecretAttr:     "s3cret",
+			clientIDFilePathAttr: writeFile(t, "client-id", "\n"),
 		}), nil, wantDiag{"client_id_file_path", "Empty client_id_file_path", []string{"must hold client_id"}}},
-		{"secret without a client id says the file works too", vaultOnly(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+		{"secret without a client id says the file works too", vaultOnly(blockValues{clientSecretAttr: "s3cret"}),
 			map[string]string{"ARM_TENANT_ID": "t"},
 			wantDiag{"client_id", "Missing client_id", []string{"client_id (or client_id_file_path)"}}},
-		{"a certificate inline and as a file", credentialBlock(func(m *providerModel) { m.ClientCertificatePath = types.StringValue("/app.pem") }),
+		{"a certificate inline and as a file", credentialBlock(blockValues{clientCertificatePathAttr: "/app.pem"}),
 			map[string]string{"ARM_CLIENT_CERTIFICATE": base64.StdEncoding.EncodeToString([]byte("pem"))},
 			wantDiag{"client_certificate", "Conflicting authentication settings", []string{"client_certificate_path (set in the provider block), client_certificate (set by ARM_CLIENT_CERTIFICATE)"}}},
 		{"an inline certificate that is not base64", credentialBlock(nil), map[string]string{"ARM_CLIENT_CERTIFICATE": "not base64 at all!"},
@@ -148,29 +139,29 @@ func TestCredentialMethods_errorsNameTheAttribute(t *testing.T) {
 func TestCredentialKind(t *testing.T) {
 	cases := []struct {
 		name string
-		cfg  providerModel
+		cfg  providerBlock
 		env  map[string]string
 		want string
 	}{
-		{"client secret", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }), nil,
+		{"client secret", credentialBlock(blockValues{clientSecretAttr: "s3cret"}), nil,
 			"client secret (client_id 00000000-0000-4000-8000-00000000000c)"},
 		{"client certificate", credentialBlock(nil), map[string]string{"AZURE_CLIENT_CERTIFICATE_PATH": "/app.pem"},
 			"client certificate (client_id 00000000-0000-4000-8000-00000000000c)"},
-		{"client certificate with its password", credentialBlock(func(m *providerModel) {
-			m.ClientCertificatePath = types.StringValue("/app.pfx")
-			m.ClientCertificatePassword = types.StringValue("pa55word")
+		{"client certificate with its password", credentialBlock(blockValues{
+			clientCertificatePathAttr:     "/app.pfx",
+			clientCertificatePasswordAttr: "pa55word",
 		}), nil, "client certificate (client_id 00000000-0000-4000-8000-00000000000c)"},
-		{"oidc", credentialBlock(func(m *providerModel) { m.UseOIDC = types.BoolValue(true) }),
+		{"oidc", credentialBlock(blockValues{useOIDCAttr: true}),
 			map[string]string{"AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/token"},
 			"OIDC / workload identity (client_id 00000000-0000-4000-8000-00000000000c, ID token from oidc_token_file_path (set by AZURE_FEDERATED_TOKEN_FILE))"},
 		{"managed identity", credentialBlock(nil), map[string]string{"ARM_USE_MSI": "true"}, "managed identity"},
-		{"Azure CLI", credentialBlock(func(m *providerModel) { m.UseCLI = types.BoolValue(true) }), nil, "Azure CLI"},
+		{"Azure CLI", credentialBlock(blockValues{useCLIAttr: true}), nil, "Azure CLI"},
 		{"nothing chosen", credentialBlock(nil), nil, "Azure default credential chain"},
-		{"use_oidc = false is not a choice", credentialBlock(func(m *providerModel) { m.UseOIDC = types.BoolValue(false) }),
+		{"use_oidc = false is not a choice", credentialBlock(blockValues{useOIDCAttr: false}),
 			map[string]string{"ARM_USE_OIDC": "true"}, "Azure default credential chain"},
 		// CI runners and AKS export OIDC variables whether or not the provider should use them;
 		// with no method chosen, the default credential chain must still be used.
-		{"ambient OIDC variables", providerModel{VaultURL: types.StringValue(testVault)}, map[string]string{
+		{"ambient OIDC variables", blockOf(blockValues{vaultURLAttr: testVault}), map[string]string{
 			"ACTIONS_ID_TOKEN_REQUEST_URL":   "https://token.actions.example/",
 			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t",
 			"AZURE_FEDERATED_TOKEN_FILE":     "/var/run/secrets/token",
@@ -198,18 +189,18 @@ func TestCredentialMethods_build(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		cfg  providerModel
+		cfg  providerBlock
 		want azcore.TokenCredential
 	}{
-		{"client secret", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }), &azidentity.ClientSecretCredential{}},
-		{"client certificate", credentialBlock(func(m *providerModel) { m.ClientCertificatePath = types.StringValue(certFile) }), &azidentity.ClientCertificateCredential{}},
-		{"oidc", credentialBlock(func(m *providerModel) {
-			m.UseOIDC = types.BoolValue(true)
-			m.OIDCToken = types.StringValue("id-t0ken")
+		{"client secret", credentialBlock(blockValues{clientSecretAttr: "s3cret"}), &azidentity.ClientSecretCredential{}},
+		{"client certificate", credentialBlock(blockValues{clientCertificatePathAttr: certFile}), &azidentity.ClientCertificateCredential{}},
+		{"oidc", credentialBlock(blockValues{
+			useOIDCAttr:   true,
+			oidcTokenAttr: "id-t0ken",
 		}), &azidentity.ClientAssertionCredential{}},
-		{"managed identity", credentialBlock(func(m *providerModel) { m.UseMSI = types.BoolValue(true) }), &azidentity.ManagedIdentityCredential{}},
-		{"Azure CLI", credentialBlock(func(m *providerModel) { m.UseCLI = types.BoolValue(true) }), &azidentity.AzureCLICredential{}},
-		{"default chain", credentialBlock(func(m *providerModel) { m.AuthorityHost = types.StringValue("https://login.example/") }), &azidentity.DefaultAzureCredential{}},
+		{"managed identity", credentialBlock(blockValues{useMSIAttr: true}), &azidentity.ManagedIdentityCredential{}},
+		{"Azure CLI", credentialBlock(blockValues{useCLIAttr: true}), &azidentity.AzureCLICredential{}},
+		{"default chain", credentialBlock(blockValues{authorityHostAttr: "https://login.example/"}), &azidentity.DefaultAzureCredential{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -230,8 +221,8 @@ func TestCredentialMethods_build(t *testing.T) {
 
 // A certificate that cannot be read is reported with the attribute's name, before any request.
 func TestCredentialMethods_unreadableCertificate(t *testing.T) {
-	s, diags := resolveSettings(credentialBlock(func(m *providerModel) {
-		m.ClientCertificatePath = types.StringValue(filepath.Join(t.TempDir(), "missing.pem"))
+	s, diags := resolveSettings(credentialBlock(blockValues{
+		clientCertificatePathAttr: filepath.Join(t.TempDir(), "missing.pem"),
 	}), envOf(nil))
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
@@ -390,10 +381,10 @@ func adoEnv(extra map[string]string) map[string]string {
 // SDK's credential for it.
 func TestCredentialMethods_pipelines(t *testing.T) {
 	_, bundle := selfSignedPEM(t)
-	vaultOnly := providerModel{VaultURL: types.StringValue(testVault)}
+	vaultOnly := blockOf(blockValues{vaultURLAttr: testVault})
 	cases := []struct {
 		name     string
-		cfg      providerModel
+		cfg      providerBlock
 		env      map[string]string
 		wantKind string
 		want     azcore.TokenCredential
@@ -407,12 +398,14 @@ func TestCredentialMethods_pipelines(t *testing.T) {
 			"ARM_USE_AKS_WORKLOAD_IDENTITY": "true", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
 			"AZURE_CLIENT_ID": "00000000-0000-4000-8000-0000000000a5", "AZURE_TENANT_ID": "00000000-0000-4000-8000-00000000000a",
 		}, "AKS workload identity (client_id 00000000-0000-4000-8000-0000000000a5)", &azidentity.WorkloadIdentityCredential{}},
-		{"HCP Terraform's files", providerModel{
-			VaultURL: types.StringValue(testVault), UseOIDC: types.BoolValue(true), TenantID: types.StringValue("00000000-0000-4000-8000-00000000000a"),
-			ClientIDFilePath:  types.StringValue(writeFile(t, "client-id", "00000000-0000-4000-8000-0000000000f1\n")),
-			OIDCTokenFilePath: types.StringValue("/home/tfc-agent/.tfc-agent/component/terraform/runs/run-x/tfc-azure-token"),
-		}, nil, "OIDC / workload identity (client_id 00000000-0000-4000-8000-0000000000f1, ID token from oidc_token_file_path (set in the provider block))", &azidentity.ClientAssertionCredential{}},
-		{"the block's client_id beats the environment's file", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+		{"HCP Terraform's files", blockOf(blockValues{
+			vaultURLAttr:          testVault,
+			useOIDCAttr:           true,
+			tenantIDAttr:          "00000000-0000-4000-8000-00000000000a",
+			clientIDFilePathAttr:  writeFile(t, "client-id", "00000000-0000-4000-8000-0000000000f1\n"),
+			oidcTokenFilePathAttr: "/home/tfc-agent/.tfc-agent/component/terraform/runs/run-x/tfc-azure-token",
+		}), nil, "OIDC / workload identity (client_id 00000000-0000-4000-8000-0000000000f1, ID token from oidc_token_file_path (set in the provider block))", &azidentity.ClientAssertionCredential{}},
+		{"the block's client_id beats the environment's file", credentialBlock(blockValues{clientSecretAttr: "s3cret"}),
 			map[string]string{"ARM_CLIENT_ID_FILE_PATH": "/nonexistent/client-id"},
 			"client secret (client_id 00000000-0000-4000-8000-00000000000c)", &azidentity.ClientSecretCredential{}},
 		{"a client secret from a file", credentialBlock(nil),
@@ -448,14 +441,14 @@ func TestCredentialMethods_pipelines(t *testing.T) {
 // The secret read from client_secret_file_path is the one the credential uses, trimmed of the
 // newline files end with.
 func TestCredentialMethods_clientSecretFromFile(t *testing.T) {
-	s, diags := resolveSettings(credentialBlock(func(m *providerModel) {
-		m.ClientSecretFilePath = types.StringValue(writeFile(t, "client-secret", "s3cret\n"))
+	s, diags := resolveSettings(credentialBlock(blockValues{
+		clientSecretFilePathAttr: writeFile(t, "client-secret", "s3cret\n"),
 	}), envOf(nil))
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
-	if s.ClientSecret != "s3cret" || !s.sourceOf(clientSecretAttr).inBlock {
-		t.Errorf("client_secret_file_path should fill client_secret from the block's file; got a secret of %d bytes from %+v", len(s.ClientSecret), s.sourceOf(clientSecretAttr))
+	if secret := clientSecretAttr.value(&s); secret != "s3cret" || !s.sourceOf(clientSecretAttr).inBlock {
+		t.Errorf("client_secret_file_path should fill client_secret from the block's file; got a secret of %d bytes from %+v", len(secret), s.sourceOf(clientSecretAttr))
 	}
 }
 
@@ -464,25 +457,25 @@ func TestCredentialMethods_clientSecretFromFile(t *testing.T) {
 func TestCredentialMethods_unusedVariablesWarn(t *testing.T) {
 	cases := []struct {
 		name string
-		cfg  providerModel
+		cfg  providerBlock
 		env  map[string]string
 		want []string // the details of the warnings, in part; none when empty
 	}{
 		{"a token without use_oidc", credentialBlock(nil), map[string]string{"ARM_OIDC_TOKEN": "id-t0ken"},
 			[]string{"ARM_OIDC_TOKEN is set in the environment, but the provider authenticates with Azure default credential chain (no credential is chosen), which does not use oidc_token"}},
-		{"a client id with the Azure CLI", providerModel{VaultURL: types.StringValue(testVault)}, map[string]string{"ARM_USE_CLI": "true", "ARM_CLIENT_ID": "c"},
+		{"a client id with the Azure CLI", blockOf(blockValues{vaultURLAttr: testVault}), map[string]string{"ARM_USE_CLI": "true", "ARM_CLIENT_ID": "c"},
 			[]string{"ARM_CLIENT_ID is set in the environment, but the provider authenticates with Azure CLI (use_cli), which does not use client_id"}},
-		{"a request token with a client secret", credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }),
+		{"a request token with a client secret", credentialBlock(blockValues{clientSecretAttr: "s3cret"}),
 			map[string]string{"ARM_OIDC_REQUEST_TOKEN": "t", "ARM_USE_MSI": "false"},
 			[]string{"ARM_OIDC_REQUEST_TOKEN is set in the environment, but the provider authenticates with client secret (client_secret)"}},
-		{"a use_msi turned off in the block", credentialBlock(func(m *providerModel) {
-			m.UseMSI = types.BoolValue(false)
-			m.ClientSecret = types.StringValue("s3cret")
+		{"a use_msi turned off in the block", credentialBlock(blockValues{
+			useMSIAttr:       false,
+			clientSecretAttr: "s3cret",
 		}), map[string]string{"ARM_USE_MSI": "true"}, []string{"ARM_USE_MSI is set"}},
 		{"a variable azurerm reads and this provider never does", credentialBlock(nil), map[string]string{"ARM_MSI_ENDPOINT": "http://169.254.169.254/"},
 			[]string{"ARM_MSI_ENDPOINT is set in the environment, but this provider never reads it"}},
-		{"Azure DevOps, every variable used", providerModel{VaultURL: types.StringValue(testVault)}, adoEnv(nil), nil},
-		{"a client secret, with azurerm's subscription", providerModel{VaultURL: types.StringValue(testVault)}, map[string]string{
+		{"Azure DevOps, every variable used", blockOf(blockValues{vaultURLAttr: testVault}), adoEnv(nil), nil},
+		{"a client secret, with azurerm's subscription", blockOf(blockValues{vaultURLAttr: testVault}), map[string]string{
 			"ARM_CLIENT_SECRET": "s3cret", "ARM_CLIENT_ID": "c", "ARM_TENANT_ID": "t", "ARM_SUBSCRIPTION_ID": "s", "ARM_USE_OIDC": "false",
 		}, nil},
 	}
@@ -528,11 +521,11 @@ func TestOIDCTokenSources_azurermOrder(t *testing.T) {
 		}
 		return out
 	}
-	vaultOnly := providerModel{VaultURL: types.StringValue(testVault)}
+	vaultOnly := blockOf(blockValues{vaultURLAttr: testVault})
 	tokenFile := writeFile(t, "token", "file-id-t0ken\n")
 	cases := []struct {
 		name       string
-		cfg        providerModel
+		cfg        providerBlock
 		env        map[string]string
 		wantSource string // the end of CredentialKind
 		wantToken  string // what the assertion yields, for the sources that are not requests
@@ -554,14 +547,14 @@ func TestOIDCTokenSources_azurermOrder(t *testing.T) {
 			"ID token from oidc_request_url (set by ACTIONS_ID_TOKEN_REQUEST_URL))", "", nil},
 		{"AKS's token file alone", vaultOnly, sp(map[string]string{"AZURE_FEDERATED_TOKEN_FILE": tokenFile}),
 			"ID token from oidc_token_file_path (set by AZURE_FEDERATED_TOKEN_FILE))", "file-id-t0ken", nil},
-		{"a token in the block before AKS's token file", credentialBlock(func(m *providerModel) {
-			m.UseOIDC = types.BoolValue(true)
-			m.OIDCToken = types.StringValue("id-t0ken")
+		{"a token in the block before AKS's token file", credentialBlock(blockValues{
+			useOIDCAttr:   true,
+			oidcTokenAttr: "id-t0ken",
 		}), map[string]string{"AZURE_FEDERATED_TOKEN_FILE": tokenFile},
 			"ID token from oidc_token (set in the provider block))", "id-t0ken", nil},
-		{"an HCP Terraform alias: its token file in the block beats the default configuration's token", credentialBlock(func(m *providerModel) {
-			m.UseOIDC = types.BoolValue(true)
-			m.OIDCTokenFilePath = types.StringValue(tokenFile)
+		{"an HCP Terraform alias: its token file in the block beats the default configuration's token", credentialBlock(blockValues{
+			useOIDCAttr:           true,
+			oidcTokenFilePathAttr: tokenFile,
 		}), map[string]string{"ARM_OIDC_TOKEN": "default-id-t0ken"},
 			"ID token from oidc_token_file_path (set in the provider block))", "file-id-t0ken", nil},
 		{"a token and a file that agree", vaultOnly, sp(map[string]string{"ARM_OIDC_TOKEN": "file-id-t0ken", "ARM_OIDC_TOKEN_FILE_PATH": tokenFile}),
@@ -577,7 +570,7 @@ func TestOIDCTokenSources_azurermOrder(t *testing.T) {
 				t.Errorf("CredentialKind() = %q, want it to end with %q", got, c.wantSource)
 			}
 			if c.wantToken != "" {
-				got, err := oidcAssertion(s, oidcTokenSourcesGiven(&s)[0])(context.Background())
+				got, err := oidcAssertion(&s, oidcTokenSourcesGiven(&s)[0])(context.Background())
 				if err != nil || got != c.wantToken {
 					t.Errorf("the assertion is %q (%v), want the token %q", got, err, c.wantToken)
 				}

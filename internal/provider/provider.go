@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -71,12 +72,12 @@ func providerSchemaAttributes() map[string]schema.Attribute {
 }
 
 func (p *BifrostProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var block types.Object
+	resp.Diagnostics.Append(req.Config.Get(ctx, &block)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings, diags := resolveSettings(cfg, os.Getenv)
+	settings, diags := resolveSettings(block.Attributes(), os.Getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -92,8 +93,8 @@ func (p *BifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 		}
 	}
 	tflog.Debug(ctx, "bifrost provider configured", map[string]any{
-		"vault_url":       settings.VaultURL,
-		"organization_id": string(settings.OrganizationID),
+		"vault_url":       vaultURLAttr.value(&settings),
+		"organization_id": string(organizationIDAttr.value(&settings)),
 		"credential":      settings.CredentialKind(),
 		"unknown":         client.unknown,
 	})

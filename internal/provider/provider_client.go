@@ -32,9 +32,11 @@ type providerClient struct {
 	// organization_id (which only sets the default scope) is, connect refuses with a
 	// diagnostic that names them.
 	unknown []string
-	// settings and version are what connect builds the credential and the client from.
-	settings providerSettings
-	version  string
+	// settings are what the entry resources read of the provider block (entry_resource.go).
+	settings entrySettings
+	// providerSettings and version are what connect builds the credential and the client from.
+	providerSettings providerSettings
+	version          string
 
 	connectOnce  sync.Once
 	connectDiags diag.Diagnostics
@@ -49,6 +51,13 @@ type providerClient struct {
 	refs referenceWatch
 	// values holds digests of the values this process's refreshes read (see value_sources.go).
 	values valueDigests
+}
+
+// entrySettings are the provider settings the entry resources read: expiry_warning_days when
+// they plan, purge_on_destroy when they destroy.
+type entrySettings struct {
+	ExpiryWarningDays int64
+	PurgeOnDestroy    bool
 }
 
 // listingKey is what Store.List is asked for.
@@ -74,7 +83,7 @@ func applicationID(version string) string { return "tf-bifrost/" + version }
 // challenge check the settings ask for.
 func secretsClientOptions(s providerSettings, version string) azsecrets.ClientOptions {
 	opts := bifrost.ClientOptions(applicationID(version))
-	opts.DisableChallengeResourceVerification = s.SkipChallengeResourceVerification
+	opts.DisableChallengeResourceVerification = skipChallengeResourceVerificationAttr.value(&s)
 	return opts
 }
 
@@ -82,11 +91,15 @@ func secretsClientOptions(s providerSettings, version string) azsecrets.ClientOp
 // plan; the credential and the Key Vault client are built by connect.
 func newProviderClient(s providerSettings, version string) *providerClient {
 	c := &providerClient{
-		defaultScope:   s.OrganizationID,
+		defaultScope:   organizationIDAttr.value(&s),
 		credentialKind: s.CredentialKind(),
-		vaultURL:       s.VaultURL,
-		settings:       s,
-		version:        version,
+		vaultURL:       vaultURLAttr.value(&s),
+		settings: entrySettings{
+			ExpiryWarningDays: expiryWarningDaysAttr.value(&s),
+			PurgeOnDestroy:    purgeOnDestroyAttr.value(&s),
+		},
+		providerSettings: s,
+		version:          version,
 	}
 	for _, a := range s.unknown {
 		c.unknown = append(c.unknown, a.attributeName())
@@ -107,7 +120,7 @@ func (c *providerClient) connect(action string) (*bifrost.Store, diag.Diagnostic
 	if unknown := c.unknownToConnect(); len(unknown) > 0 {
 		return nil, settingsUnknown(action, unknown)
 	}
-	c.connectOnce.Do(func() { c.store, c.connectDiags = newStore(c.settings, c.version) })
+	c.connectOnce.Do(func() { c.store, c.connectDiags = newStore(c.providerSettings, c.version) })
 	return c.store, c.connectDiags
 }
 
@@ -151,14 +164,14 @@ func newStoreWith(s providerSettings, version string, build func() (azcore.Token
 	}
 	opts := secretsClientOptions(s, version)
 	opts.PerRetryPolicies = append(opts.PerRetryPolicies, refusalPolicy{cred: cred})
-	client, err := azsecrets.NewClient(s.VaultURL, cred, &opts)
+	client, err := azsecrets.NewClient(vaultURLAttr.value(&s), cred, &opts)
 	if err != nil {
 		diags.AddAttributeError(path.Root(vaultURLAttr.name), "Invalid Key Vault URL", err.Error())
 		return nil, diags
 	}
 	return bifrost.NewStore(bifrost.NewAzureKeyVault(client), bifrost.StoreOptions{
-		RecoverSoftDeleted: s.RecoverSoftDeleted,
-		PurgeOnDestroy:     s.PurgeOnDestroy,
+		RecoverSoftDeleted: recoverSoftDeletedAttr.value(&s),
+		PurgeOnDestroy:     purgeOnDestroyAttr.value(&s),
 	}), diags
 }
 

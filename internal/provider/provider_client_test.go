@@ -46,7 +46,7 @@ func TestSecretsClientOptions_userAgentNamesTheProviderVersion(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.version, func(t *testing.T) {
-			opts := secretsClientOptions(providerSettings{SkipChallengeResourceVerification: c.skip}, c.version)
+			opts := secretsClientOptions(resolveOnly(t, blockOf(blockValues{skipChallengeResourceVerificationAttr: c.skip}), nil), c.version)
 			if opts.DisableChallengeResourceVerification != c.skip {
 				t.Errorf("DisableChallengeResourceVerification = %v, want %v", opts.DisableChallengeResourceVerification, c.skip)
 			}
@@ -68,9 +68,9 @@ func TestSecretsClientOptions_userAgentNamesTheProviderVersion(t *testing.T) {
 }
 
 func TestNewProviderClient(t *testing.T) {
-	s, diags := resolveSettings(credentialBlock(func(m *providerModel) {
-		m.ClientSecret = types.StringValue("s3cret")
-		m.OrganizationID = types.StringValue("global")
+	s, diags := resolveSettings(credentialBlock(blockValues{
+		clientSecretAttr:   "s3cret",
+		organizationIDAttr: "global",
 	}), envOf(nil))
 	if diags.HasError() {
 		t.Fatal(diags)
@@ -102,26 +102,23 @@ func TestNewProviderClient(t *testing.T) {
 func TestNewProviderClient_unknownSettings(t *testing.T) {
 	cases := []struct {
 		name        string
-		block       func(*providerModel)
+		block       blockValues
 		wantUnknown []string
 		wantRefused []string // what connect names; none: it connects
 	}{
-		{"vault", func(m *providerModel) { m.VaultURL = types.StringUnknown() }, []string{"vault_url"}, []string{"vault_url"}},
-		{"vault and scope", func(m *providerModel) {
-			m.VaultURL = types.StringUnknown()
-			m.OrganizationID = types.StringUnknown()
+		{"vault", blockValues{vaultURLAttr: types.StringUnknown()}, []string{"vault_url"}, []string{"vault_url"}},
+		{"vault and scope", blockValues{
+			vaultURLAttr:       types.StringUnknown(),
+			organizationIDAttr: types.StringUnknown(),
 		}, []string{"vault_url", "organization_id"}, []string{"vault_url"}},
 		// The default scope is not needed to reach the vault.
-		{"scope", func(m *providerModel) { m.OrganizationID = types.StringUnknown() }, []string{"organization_id"}, nil},
-		{"credential", func(m *providerModel) { m.ClientSecret = types.StringUnknown() }, []string{"client_secret"}, []string{"client_secret"}},
-		{"switch", func(m *providerModel) { m.UseMSI = types.BoolUnknown() }, []string{"use_msi"}, []string{"use_msi"}},
+		{"scope", blockValues{organizationIDAttr: types.StringUnknown()}, []string{"organization_id"}, nil},
+		{"credential", blockValues{clientSecretAttr: types.StringUnknown()}, []string{"client_secret"}, []string{"client_secret"}},
+		{"switch", blockValues{useMSIAttr: types.BoolUnknown()}, []string{"use_msi"}, []string{"use_msi"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, diags := resolveSettings(credentialBlock(func(m *providerModel) {
-				m.ClientSecret = types.StringValue("s3cret")
-				c.block(m)
-			}), envOf(nil))
+			s, diags := resolveSettings(credentialBlock(blockValues{clientSecretAttr: "s3cret"}.with(c.block)), envOf(nil))
 			if diags.HasError() {
 				t.Fatalf("settings with unknown values: %v", diags)
 			}
@@ -154,7 +151,7 @@ func TestNewProviderClient_unknownSettings(t *testing.T) {
 
 // connect builds the store once however many resources ask at the same time.
 func TestProviderClientConnect_once(t *testing.T) {
-	s, diags := resolveSettings(credentialBlock(func(m *providerModel) { m.ClientSecret = types.StringValue("s3cret") }), envOf(nil))
+	s, diags := resolveSettings(credentialBlock(blockValues{clientSecretAttr: "s3cret"}), envOf(nil))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -183,12 +180,14 @@ func TestProviderClientConnect_once(t *testing.T) {
 func emulatorSettings(t *testing.T, v *accVault) providerSettings {
 	t.Helper()
 	officer := v.Principal("officer")
-	s, diags := resolveSettings(providerModel{
-		VaultURL: types.StringValue(v.VaultURL()), AuthorityHost: types.StringValue(v.AuthorityHost()),
-		TenantID: types.StringValue(v.TenantID()), ClientID: types.StringValue(officer.ClientID),
-		ClientSecret:                      types.StringValue(officer.ClientSecret),
-		SkipChallengeResourceVerification: types.BoolValue(true),
-	}, envOf(nil))
+	s, diags := resolveSettings(blockOf(blockValues{
+		vaultURLAttr:                          v.VaultURL(),
+		authorityHostAttr:                     v.AuthorityHost(),
+		tenantIDAttr:                          v.TenantID(),
+		clientIDAttr:                          officer.ClientID,
+		clientSecretAttr:                      officer.ClientSecret,
+		skipChallengeResourceVerificationAttr: true,
+	}), envOf(nil))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,70 +21,47 @@ import (
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
-// providerModel is the provider block as Terraform sends it.
-type providerModel struct {
-	VaultURL                          types.String `tfsdk:"vault_url"`
-	OrganizationID                    types.String `tfsdk:"organization_id"`
-	TenantID                          types.String `tfsdk:"tenant_id"`
-	ClientID                          types.String `tfsdk:"client_id"`
-	ClientSecret                      types.String `tfsdk:"client_secret"`
-	ClientCertificatePath             types.String `tfsdk:"client_certificate_path"`
-	ClientCertificatePassword         types.String `tfsdk:"client_certificate_password"`
-	ClientCertificate                 types.String `tfsdk:"client_certificate"`
-	ClientIDFilePath                  types.String `tfsdk:"client_id_file_path"`
-	ClientSecretFilePath              types.String `tfsdk:"client_secret_file_path"`
-	UseOIDC                           types.Bool   `tfsdk:"use_oidc"`
-	OIDCToken                         types.String `tfsdk:"oidc_token"`
-	OIDCTokenFilePath                 types.String `tfsdk:"oidc_token_file_path"`
-	OIDCRequestURL                    types.String `tfsdk:"oidc_request_url"`
-	OIDCRequestToken                  types.String `tfsdk:"oidc_request_token"`
-	ADOPipelineServiceConnectionID    types.String `tfsdk:"ado_pipeline_service_connection_id"`
-	UseAKSWorkloadIdentity            types.Bool   `tfsdk:"use_aks_workload_identity"`
-	UseMSI                            types.Bool   `tfsdk:"use_msi"`
-	UseCLI                            types.Bool   `tfsdk:"use_cli"`
-	Environment                       types.String `tfsdk:"environment"`
-	AuthorityHost                     types.String `tfsdk:"authority_host"`
-	SkipChallengeResourceVerification types.Bool   `tfsdk:"skip_challenge_resource_verification"`
-	PurgeOnDestroy                    types.Bool   `tfsdk:"purge_on_destroy"`
-	RecoverSoftDeleted                types.Bool   `tfsdk:"recover_soft_deleted"`
-	ExpiryWarningDays                 types.Int64  `tfsdk:"expiry_warning_days"`
+// providerBlock is the provider block as Terraform sends it: each attribute's value by name, of
+// the type its schema gives it (types.String, types.Bool or types.Int64).
+type providerBlock map[string]attr.Value
+
+// valueIn returns the block's value of the attribute called name, or null when the block holds
+// none of that type.
+func valueIn[V attr.Value](block providerBlock, name string, null V) V {
+	if v, ok := block[name].(V); ok {
+		return v
+	}
+	return null
 }
 
 // providerSettings is the provider block after environment fallbacks and defaults: what the
-// client and the credential are built from. Each field is filled by one entry of
-// providerAttributes, whose field accessor names it.
+// client and the credential are built from. Each attribute resolves into its own entry, read
+// with the attribute's value method (vaultURLAttr.value(s)).
 type providerSettings struct {
-	VaultURL                          string
-	OrganizationID                    bifrost.Scope // empty: resources must set organization_id
-	TenantID                          string
-	ClientID                          string
-	ClientSecret                      string
-	ClientCertificatePath             string
-	ClientCertificatePassword         string
-	ClientCertificate                 string
-	ClientIDFilePath                  string
-	ClientSecretFilePath              string
-	UseOIDC                           bool
-	OIDCToken                         string
-	OIDCTokenFilePath                 string
-	OIDCRequestURL                    string
-	OIDCRequestToken                  string
-	ADOPipelineServiceConnectionID    string
-	UseAKSWorkloadIdentity            bool
-	UseMSI                            bool
-	UseCLI                            bool
-	Environment                       string
-	AuthorityHost                     string
-	SkipChallengeResourceVerification bool
-	PurgeOnDestroy                    bool
-	RecoverSoftDeleted                bool
-	ExpiryWarningDays                 int64
-
+	// values holds the value each known attribute resolved to, of the attribute's Go type; an
+	// attribute with no entry (unknown at plan) reads as its default.
+	values map[providerAttribute]any
 	// sources says where each attribute that was given came from.
 	sources map[providerAttribute]source
 	// unknown are the attributes whose value is only known after apply: the provider can plan
 	// creates without them, but not reach the vault (see providerClient.connect).
 	unknown []providerAttribute
+}
+
+// setValue records the value a resolved to.
+func (s *providerSettings) setValue(a providerAttribute, v any) {
+	if s.values == nil {
+		s.values = map[providerAttribute]any{}
+	}
+	s.values[a] = v
+}
+
+// resolvedValue is the value a resolved to, or fallback when it resolved to none.
+func resolvedValue[T any](s *providerSettings, a providerAttribute, fallback T) T {
+	if v, ok := s.values[a].(T); ok {
+		return v
+	}
+	return fallback
 }
 
 // isUnknown reports whether a's value is only known after apply.
@@ -120,13 +98,15 @@ func (s *providerSettings) setSource(a providerAttribute, src source) {
 
 // providerAttribute is one attribute of the provider block: its schema, and how its value is
 // resolved (the block, else its environment variables in order, else its default) into its
-// field of providerSettings.
+// entry of providerSettings.
 type providerAttribute interface {
 	attributeName() string
+	// environmentVariables are the variables that set the attribute, in the order they are read.
+	environmentVariables() []string
 	schemaAttribute() schema.Attribute
-	// resolve fills the attribute's field of s; it reports values that cannot be used
+	// resolve records the attribute's value in s; it reports values that cannot be used
 	// (unknown at plan, refused by the validators, not a boolean).
-	resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics
+	resolve(block providerBlock, s *providerSettings, getenv func(string) string) diag.Diagnostics
 	// checkGiven reports a required attribute that was given nowhere.
 	checkGiven(s *providerSettings) diag.Diagnostics
 }
@@ -137,7 +117,7 @@ type credentialSwitch interface {
 	on(s *providerSettings) bool
 }
 
-// stringAttribute is a string attribute of the provider block, resolved into a field of type T.
+// stringAttribute is a string attribute of the provider block, whose value is of type T.
 type stringAttribute[T ~string] struct {
 	name        string
 	env         []string // looked up in this order when the provider block leaves the attribute null
@@ -150,8 +130,6 @@ type stringAttribute[T ~string] struct {
 	missing  string
 	fallback T                       // the value when none is given, or the given one is empty
 	parse    func(string) (T, error) // nil: the value as given
-	model    func(*providerModel) *types.String
-	field    func(*providerSettings) *T
 }
 
 // boolAttribute is a boolean attribute of the provider block.
@@ -160,8 +138,6 @@ type boolAttribute struct {
 	env         []string // looked up in this order when the provider block leaves the attribute null
 	description string
 	fallback    bool // the value when none is given
-	model       func(*providerModel) *types.Bool
-	field       func(*providerSettings) *bool
 }
 
 // int64Attribute is a whole-number attribute of the provider block.
@@ -171,134 +147,96 @@ type int64Attribute struct {
 	description string
 	fallback    int64 // the value when none is given
 	min, max    int64
-	model       func(*providerModel) *types.Int64
-	field       func(*providerSettings) *int64
 }
 
-// The provider block, one variable per attribute so that the credential table can name them.
+// The provider block, one variable per attribute: its only declaration (name, variables,
+// description, validators, default), which the credential table names and whose value method
+// reads it (vaultURLAttr.value(s)).
 var (
 	vaultURLAttr = &stringAttribute[string]{
 		name: "vault_url", env: []string{"BIFROST_VAULT_URL", "ARM_KEY_VAULT_URL", "AZURE_KEYVAULT_URL"},
 		description: "Base URL of the Azure Key Vault, e.g. `" + exampleVaultURL + "`: https, with no path, query or fragment.",
 		validators:  []validator.String{vaultURLValidator},
 		missing:     "Missing Key Vault URL",
-		model:       func(m *providerModel) *types.String { return &m.VaultURL },
-		field:       func(s *providerSettings) *string { return &s.VaultURL },
 	}
 	organizationIDAttr = &stringAttribute[bifrost.Scope]{
 		name: "organization_id", env: []string{"BIFROST_ORGANIZATION_ID"},
 		description: "Default scope for resources that do not set `organization_id`: a Bifrost organization UUID (any case, stored lower-case) or the literal `global`. Without it, every resource must say its scope.",
 		validators:  []validator.String{organizationIDValidator},
 		parse:       bifrost.ParseScope,
-		model:       func(m *providerModel) *types.String { return &m.OrganizationID },
-		field:       func(s *providerSettings) *bifrost.Scope { return &s.OrganizationID },
 	}
 	tenantIDAttr = &stringAttribute[string]{
 		name: "tenant_id", env: []string{"BIFROST_TENANT_ID", "ARM_TENANT_ID", "AZURE_TENANT_ID"},
 		description: "Microsoft Entra tenant id used to authenticate.",
-		model:       func(m *providerModel) *types.String { return &m.TenantID },
-		field:       func(s *providerSettings) *string { return &s.TenantID },
 	}
 	clientIDAttr = &stringAttribute[string]{
 		name: "client_id", env: []string{"BIFROST_CLIENT_ID", "ARM_CLIENT_ID", "AZURE_CLIENT_ID"},
 		description: "Client (application) id of the service principal, or of a user-assigned managed identity with `use_msi`.",
-		model:       func(m *providerModel) *types.String { return &m.ClientID },
-		field:       func(s *providerSettings) *string { return &s.ClientID },
 	}
 	clientSecretAttr = &stringAttribute[string]{
 		name: "client_secret", sensitive: true, env: []string{"BIFROST_CLIENT_SECRET", "ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET"},
 		description: "Client secret of the service principal.",
-		model:       func(m *providerModel) *types.String { return &m.ClientSecret },
-		field:       func(s *providerSettings) *string { return &s.ClientSecret },
 	}
 	clientCertificatePathAttr = &stringAttribute[string]{
 		name: "client_certificate_path", env: []string{"BIFROST_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PATH"},
 		description: "Path to a PEM or PKCS#12 file with the service principal's certificate and private key.",
-		model:       func(m *providerModel) *types.String { return &m.ClientCertificatePath },
-		field:       func(s *providerSettings) *string { return &s.ClientCertificatePath },
 	}
 	clientCertificatePasswordAttr = &stringAttribute[string]{
 		name: "client_certificate_password", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD"},
 		description: "Password of the certificate file, when it has one.",
-		model:       func(m *providerModel) *types.String { return &m.ClientCertificatePassword },
-		field:       func(s *providerSettings) *string { return &s.ClientCertificatePassword },
 	}
 	useOIDCAttr = &boolAttribute{
 		name: "use_oidc", env: []string{"BIFROST_USE_OIDC", "ARM_USE_OIDC"},
 		description: "Authenticate with an OIDC ID token (workload identity federation), e.g. from GitHub Actions, Azure DevOps, HCP Terraform or a Kubernetes service account. When several token sources are set, the first is used, in azurerm's order: `oidc_token`, `oidc_token_file_path`, `ado_pipeline_service_connection_id` (Azure DevOps), `oidc_request_url` (GitHub Actions), then `AZURE_FEDERATED_TOKEN_FILE`.",
-		model:       func(m *providerModel) *types.Bool { return &m.UseOIDC },
-		field:       func(s *providerSettings) *bool { return &s.UseOIDC },
 	}
 	oidcTokenAttr = &stringAttribute[string]{
 		name: "oidc_token", sensitive: true, env: []string{"BIFROST_OIDC_TOKEN", "ARM_OIDC_TOKEN"},
 		description: "An OIDC ID token to exchange for an access token (with `use_oidc`).",
-		model:       func(m *providerModel) *types.String { return &m.OIDCToken },
-		field:       func(s *providerSettings) *string { return &s.OIDCToken },
 	}
 	oidcTokenFilePathAttr = &stringAttribute[string]{
 		name: "oidc_token_file_path", env: []string{"BIFROST_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"},
 		description: "Path to a file holding an OIDC ID token, re-read on every token request (with `use_oidc`; HCP Terraform's dynamic credentials, Kubernetes workload identity). Set in the provider block it beats an `oidc_token` from the environment; set at the same level as `oidc_token`, the file must hold the same token.",
-		model:       func(m *providerModel) *types.String { return &m.OIDCTokenFilePath },
-		field:       func(s *providerSettings) *string { return &s.OIDCTokenFilePath },
 	}
 	oidcRequestURLAttr = &stringAttribute[string]{
 		name: "oidc_request_url", env: []string{"BIFROST_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"},
 		description: "URL to request an OIDC ID token from, as GitHub Actions and Azure DevOps provide (with `use_oidc` and `oidc_request_token`; Azure DevOps also needs `ado_pipeline_service_connection_id`).",
-		model:       func(m *providerModel) *types.String { return &m.OIDCRequestURL },
-		field:       func(s *providerSettings) *string { return &s.OIDCRequestURL },
 	}
 	oidcRequestTokenAttr = &stringAttribute[string]{
 		name: "oidc_request_token", sensitive: true, env: []string{"BIFROST_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"},
 		description: "Bearer token for `oidc_request_url` (in Azure DevOps, the job's `System.AccessToken`).",
-		model:       func(m *providerModel) *types.String { return &m.OIDCRequestToken },
-		field:       func(s *providerSettings) *string { return &s.OIDCRequestToken },
 	}
 	useMSIAttr = &boolAttribute{
 		name: "use_msi", env: []string{"BIFROST_USE_MSI", "ARM_USE_MSI"},
 		description: "Authenticate with a managed identity (system-assigned, or user-assigned with `client_id`).",
-		model:       func(m *providerModel) *types.Bool { return &m.UseMSI },
-		field:       func(s *providerSettings) *bool { return &s.UseMSI },
 	}
 	useCLIAttr = &boolAttribute{
 		name: "use_cli", env: []string{"BIFROST_USE_CLI", "ARM_USE_CLI"},
 		description: "Authenticate as the user or principal logged in with the Azure CLI (`az login`).",
-		model:       func(m *providerModel) *types.Bool { return &m.UseCLI },
-		field:       func(s *providerSettings) *bool { return &s.UseCLI },
 	}
 	environmentAttr = &stringAttribute[string]{
 		name: "environment", env: []string{"BIFROST_ENVIRONMENT", "ARM_ENVIRONMENT"},
 		description: "Azure cloud: `public` (default), `usgovernment` or `china`, in any case (`USGovernment` as azurerm spells it).",
 		validators:  []validator.String{stringvalidator.OneOfCaseInsensitive("public", "usgovernment", "china")},
 		fallback:    "public",
-		model:       func(m *providerModel) *types.String { return &m.Environment },
-		field:       func(s *providerSettings) *string { return &s.Environment },
 	}
 	authorityHostAttr = &stringAttribute[string]{
 		name: "authority_host", env: []string{"BIFROST_AUTHORITY_HOST", "ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"},
 		description: "Microsoft Entra authority to request tokens from, overriding the one of `environment` (sovereign clouds, or the emulator). Must be https; instance discovery is turned off when it is set.",
 		validators: []validator.String{stringvalidator.RegexMatches(httpsURLPattern,
 			"must be an https:// URL, e.g. https://login.microsoftonline.com/ (tokens are not requested over plain http)")},
-		model: func(m *providerModel) *types.String { return &m.AuthorityHost },
-		field: func(s *providerSettings) *string { return &s.AuthorityHost },
 	}
 	skipChallengeResourceVerificationAttr = &boolAttribute{
 		name: "skip_challenge_resource_verification", env: []string{"BIFROST_SKIP_CHALLENGE_RESOURCE_VERIFICATION"},
 		description: "Do not check that Key Vault's authentication challenge names a resource in the vault's own domain. Only for emulators and private endpoints with custom names; default `false`.",
-		model:       func(m *providerModel) *types.Bool { return &m.SkipChallengeResourceVerification },
-		field:       func(s *providerSettings) *bool { return &s.SkipChallengeResourceVerification },
 	}
 	purgeOnDestroyAttr = &boolAttribute{
 		name: "purge_on_destroy", env: []string{"BIFROST_PURGE_ON_DESTROY"},
 		description: "Purge a destroyed secret after its soft delete, so it cannot be recovered. Default `false`: destroyed secrets stay recoverable for the vault's retention period.",
-		model:       func(m *providerModel) *types.Bool { return &m.PurgeOnDestroy },
-		field:       func(s *providerSettings) *bool { return &s.PurgeOnDestroy },
 	}
 	recoverSoftDeletedAttr = &boolAttribute{
 		name: "recover_soft_deleted", env: []string{"BIFROST_RECOVER_SOFT_DELETED"},
 		description: "When a resource is created with the name of a soft-deleted secret, recover it and write a new version. Default `true`; with `false`, such a create fails.",
 		fallback:    true,
-		model:       func(m *providerModel) *types.Bool { return &m.RecoverSoftDeleted },
-		field:       func(s *providerSettings) *bool { return &s.RecoverSoftDeleted },
 	}
 )
 
@@ -309,8 +247,6 @@ var expiryWarningDaysAttr = &int64Attribute{
 	description: "A plan warns of every managed secret and config whose `expires_at` is within this many days, or has passed " +
 		"(Key Vault does not enforce expiry dates: it keeps returning the value). Default `30`; `0` turns the warning off.",
 	fallback: 30, min: 0, max: 3650,
-	model: func(m *providerModel) *types.Int64 { return &m.ExpiryWarningDays },
-	field: func(s *providerSettings) *int64 { return &s.ExpiryWarningDays },
 }
 
 // providerAttributes is the one table of provider attributes: the schema, the docs, the
@@ -328,11 +264,11 @@ var providerAttributes = []providerAttribute{
 // resolveSettings merges the provider block with the environment (getenv, os.Getenv outside
 // tests), validates what the schema cannot see (values from the environment, missing values,
 // the choice of credential) and applies defaults.
-func resolveSettings(cfg providerModel, getenv func(string) string) (providerSettings, diag.Diagnostics) {
+func resolveSettings(block providerBlock, getenv func(string) string) (providerSettings, diag.Diagnostics) {
 	var s providerSettings
 	var diags diag.Diagnostics
 	for _, a := range providerAttributes {
-		diags.Append(a.resolve(&cfg, &s, getenv)...)
+		diags.Append(a.resolve(block, &s, getenv)...)
 	}
 	if diags.HasError() {
 		// Missing values and credential conflicts are judged on values known to be right.
@@ -353,6 +289,8 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 
 func (a *stringAttribute[T]) attributeName() string { return a.name }
 
+func (a *stringAttribute[T]) environmentVariables() []string { return a.env }
+
 func (a *stringAttribute[T]) schemaAttribute() schema.Attribute {
 	return schema.StringAttribute{
 		Optional:            true,
@@ -362,33 +300,39 @@ func (a *stringAttribute[T]) schemaAttribute() schema.Attribute {
 	}
 }
 
-func (a *stringAttribute[T]) on(s *providerSettings) bool { return *a.field(s) != "" }
+// value is the attribute's value in s.
+func (a *stringAttribute[T]) value(s *providerSettings) T { return resolvedValue(s, a, a.fallback) }
 
-func (a *stringAttribute[T]) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
-	if a.model(m).IsUnknown() {
+func (a *stringAttribute[T]) set(s *providerSettings, v T) { s.setValue(a, v) }
+
+func (a *stringAttribute[T]) on(s *providerSettings) bool { return a.value(s) != "" }
+
+func (a *stringAttribute[T]) resolve(block providerBlock, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	given := valueIn(block, a.name, types.StringNull())
+	if given.IsUnknown() {
 		s.unknown = append(s.unknown, a)
 		return nil
 	}
-	raw, src, diags := a.lookup(*a.model(m), getenv)
+	raw, src, diags := a.lookup(given, getenv)
 	if diags.HasError() {
 		return diags
 	}
 	if src != (source{}) {
 		s.setSource(a, src)
 	}
-	field := a.field(s)
-	*field = a.fallback
+	v := a.fallback
 	switch {
 	case raw == "":
 	case a.parse == nil:
-		*field = T(raw)
+		v = T(raw)
 	default:
-		v, err := a.parse(raw)
+		parsed, err := a.parse(raw)
 		if err != nil {
 			diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name, err.Error())
 		}
-		*field = v
+		v = parsed
 	}
+	a.set(s, v)
 	return diags
 }
 
@@ -426,7 +370,7 @@ func (a *stringAttribute[T]) validateFromEnv(variable, value string) diag.Diagno
 
 func (a *stringAttribute[T]) checkGiven(s *providerSettings) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if a.missing != "" && *a.field(s) == "" {
+	if a.missing != "" && a.value(s) == "" {
 		diags.AddAttributeError(path.Root(a.name), a.missing,
 			fmt.Sprintf("Set %s in the provider block, or %s in the environment. %s", a.name, oneOf(a.env), plain(a.description)))
 	}
@@ -435,78 +379,81 @@ func (a *stringAttribute[T]) checkGiven(s *providerSettings) diag.Diagnostics {
 
 func (a *boolAttribute) attributeName() string { return a.name }
 
+func (a *boolAttribute) environmentVariables() []string { return a.env }
+
 func (a *boolAttribute) schemaAttribute() schema.Attribute {
 	return schema.BoolAttribute{Optional: true, MarkdownDescription: a.description + " " + envDescription(a.env)}
 }
 
-func (a *boolAttribute) on(s *providerSettings) bool { return *a.field(s) }
+// value is the attribute's value in s.
+func (a *boolAttribute) value(s *providerSettings) bool { return resolvedValue(s, a, a.fallback) }
 
-func (a *boolAttribute) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
-	field := a.field(s)
-	*field = a.fallback
-	switch v := *a.model(m); {
-	case v.IsUnknown():
-		s.unknown = append(s.unknown, a)
-		return nil
-	case !v.IsNull():
-		*field = v.ValueBool()
-		s.setSource(a, source{inBlock: true})
-		return nil
-	}
-	variable, raw := firstSet(a.env, getenv)
-	if variable == "" {
-		return nil
-	}
-	b, err := strconv.ParseBool(raw)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
-			fmt.Sprintf("%s must be true or false to set %s.", variable, a.name))
-		return diags
-	}
-	*field = b
-	s.setSource(a, source{env: variable})
-	return nil
+func (a *boolAttribute) on(s *providerSettings) bool { return a.value(s) }
+
+func (a *boolAttribute) resolve(block providerBlock, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	given := valueIn(block, a.name, types.BoolNull())
+	return resolveScalar(s, a, given, given.ValueBool, a.fallback, getenv, "true or false", func(raw string) (bool, bool) {
+		b, err := strconv.ParseBool(raw)
+		return b, err == nil
+	})
 }
 
 func (a *boolAttribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
 
 func (a *int64Attribute) attributeName() string { return a.name }
 
+func (a *int64Attribute) environmentVariables() []string { return a.env }
+
 func (a *int64Attribute) schemaAttribute() schema.Attribute {
 	return schema.Int64Attribute{Optional: true, MarkdownDescription: a.description + " " + envDescription(a.env),
 		Validators: []validator.Int64{int64validator.Between(a.min, a.max)}}
 }
 
-func (a *int64Attribute) resolve(m *providerModel, s *providerSettings, getenv func(string) string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	field := a.field(s)
-	*field = a.fallback
-	switch v := *a.model(m); {
-	case v.IsUnknown():
-		s.unknown = append(s.unknown, a)
-		return nil
-	case !v.IsNull():
-		*field = v.ValueInt64()
-		s.setSource(a, source{inBlock: true})
-		return nil
-	}
-	variable, raw := firstSet(a.env, getenv)
-	if variable == "" {
-		return nil
-	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < a.min || n > a.max {
-		diags.AddAttributeError(path.Root(a.name), "Invalid provider setting from the environment",
-			fmt.Sprintf("%s must be a whole number from %d to %d to set %s.", variable, a.min, a.max, a.name))
-		return diags
-	}
-	*field = n
-	s.setSource(a, source{env: variable})
-	return nil
+// value is the attribute's value in s.
+func (a *int64Attribute) value(s *providerSettings) int64 { return resolvedValue(s, a, a.fallback) }
+
+func (a *int64Attribute) resolve(block providerBlock, s *providerSettings, getenv func(string) string) diag.Diagnostics {
+	given := valueIn(block, a.name, types.Int64Null())
+	wants := fmt.Sprintf("a whole number from %d to %d", a.min, a.max)
+	return resolveScalar(s, a, given, given.ValueInt64, a.fallback, getenv, wants, func(raw string) (int64, bool) {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		return n, err == nil && n >= a.min && n <= a.max
+	})
 }
 
 func (a *int64Attribute) checkGiven(*providerSettings) diag.Diagnostics { return nil }
+
+// resolveScalar records the value of a, a boolean or whole-number attribute: the block's, read by
+// value, when the block gives one; else that of the first of a's variables that is set, read by
+// parse, which reports whether the variable holds what a wants; else fallback.
+func resolveScalar[T any](s *providerSettings, a providerAttribute, given attr.Value, value func() T, fallback T,
+	getenv func(string) string, wants string, parse func(raw string) (T, bool),
+) diag.Diagnostics {
+	switch {
+	case given.IsUnknown():
+		s.unknown = append(s.unknown, a)
+		return nil
+	case !given.IsNull():
+		s.setValue(a, value())
+		s.setSource(a, source{inBlock: true})
+		return nil
+	}
+	variable, raw := firstSet(a.environmentVariables(), getenv)
+	if variable == "" {
+		s.setValue(a, fallback)
+		return nil
+	}
+	v, ok := parse(raw)
+	if !ok {
+		var diags diag.Diagnostics
+		diags.AddAttributeError(path.Root(a.attributeName()), "Invalid provider setting from the environment",
+			fmt.Sprintf("%s must be %s to set %s.", variable, wants, a.attributeName()))
+		return diags
+	}
+	s.setValue(a, v)
+	s.setSource(a, source{env: variable})
+	return nil
+}
 
 // firstSet returns the first of the variables that is set to a non-empty value, and the value.
 func firstSet(variables []string, getenv func(string) string) (variable, value string) {
@@ -543,7 +490,7 @@ const exampleVaultURL = "https://my-vault.vault.azure.net/"
 
 // vaultURLValidator accepts the vault's base URL only: a secret's URL, or one with a query or
 // a fragment, would be taken apart by the client in ways nobody meant.
-var vaultURLValidator = settingValidator{
+var vaultURLValidator = domainValidator{
 	summary:     "Invalid Key Vault URL",
 	description: "must be the vault's base https URL, e.g. `" + exampleVaultURL + "`",
 	check:       checkVaultURL,
@@ -568,33 +515,11 @@ func checkVaultURL(s string) error {
 }
 
 // organizationIDValidator accepts "global" or an organization UUID.
-var organizationIDValidator = settingValidator{
+var organizationIDValidator = domainValidator{
 	summary:     "Invalid organization_id",
 	description: "must be the literal `global` or an organization UUID",
 	check: func(s string) error {
 		_, err := bifrost.ParseScope(s)
 		return err
 	},
-}
-
-// settingValidator runs a check on a provider attribute's value, with the check's own message.
-type settingValidator struct {
-	summary     string
-	description string
-	check       func(string) error
-}
-
-var _ validator.String = settingValidator{}
-
-func (v settingValidator) Description(context.Context) string { return v.description }
-
-func (v settingValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v settingValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, err.Error())
-	}
 }

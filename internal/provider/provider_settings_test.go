@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
-	"reflect"
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,7 +20,42 @@ import (
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
-// The zero providerModel is a provider block with every attribute null.
+// blockValues are what a test's provider block gives, by attribute: a string, bool or int64 of the
+// attribute's type, or an attr.Value such as types.StringUnknown(). Every other attribute is null.
+type blockValues map[providerAttribute]any
+
+// blockOf is the provider block that gives values, as Configure reads it from Terraform.
+func blockOf(values blockValues) providerBlock {
+	block := providerBlock{}
+	for a, v := range values {
+		var value attr.Value
+		switch v := v.(type) {
+		case attr.Value:
+			value = v
+		case string:
+			value = types.StringValue(v)
+		case bool:
+			value = types.BoolValue(v)
+		case int64:
+			value = types.Int64Value(v)
+		}
+		if value == nil || !value.Type(context.Background()).Equal(a.schemaAttribute().GetType()) {
+			panic(fmt.Sprintf("%#v is not a value of %s", v, a.attributeName()))
+		}
+		block[a.attributeName()] = value
+	}
+	return block
+}
+
+// with is values and more: more wins where both give an attribute.
+func (values blockValues) with(more blockValues) blockValues {
+	out := maps.Clone(values)
+	if out == nil {
+		out = blockValues{}
+	}
+	maps.Copy(out, more)
+	return out
+}
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -26,78 +63,74 @@ const testVault = "https://v.vault.azure.net/"
 
 func TestResolveSettings_valuesAndPrecedence(t *testing.T) {
 	cases := []struct {
-		name string
-		cfg  func(*providerModel)
-		env  map[string]string
-		got  func(providerSettings) any
-		want any
+		name  string
+		block blockValues // over a block that gives vault_url
+		env   map[string]string
+		got   func(*providerSettings) any
+		want  any
 	}{
 		{"the provider block wins over the environment",
-			func(m *providerModel) { m.TenantID = types.StringValue("from-block") },
+			blockValues{tenantIDAttr: "from-block"},
 			map[string]string{"BIFROST_TENANT_ID": "from-bifrost", "ARM_TENANT_ID": "from-arm"},
-			func(s providerSettings) any { return s.TenantID }, "from-block"},
+			func(s *providerSettings) any { return tenantIDAttr.value(s) }, "from-block"},
 		{"BIFROST_ wins over ARM_",
 			nil, map[string]string{"BIFROST_CLIENT_ID": "bifrost-client", "ARM_CLIENT_ID": "arm-client", "AZURE_CLIENT_ID": "azure-client"},
-			func(s providerSettings) any { return s.ClientID }, "bifrost-client"},
+			func(s *providerSettings) any { return clientIDAttr.value(s) }, "bifrost-client"},
 		{"ARM_ wins over AZURE_",
 			nil, map[string]string{"ARM_CLIENT_ID": "arm-client", "AZURE_CLIENT_ID": "azure-client"},
-			func(s providerSettings) any { return s.ClientID }, "arm-client"},
+			func(s *providerSettings) any { return clientIDAttr.value(s) }, "arm-client"},
 		{"an empty variable is not set",
 			nil, map[string]string{"ARM_CLIENT_ID": "", "AZURE_CLIENT_ID": "azure-client"},
-			func(s providerSettings) any { return s.ClientID }, "azure-client"},
+			func(s *providerSettings) any { return clientIDAttr.value(s) }, "azure-client"},
 		{"a secret from the environment",
 			nil, map[string]string{"AZURE_CLIENT_SECRET": "s3cret", "ARM_TENANT_ID": "t", "ARM_CLIENT_ID": "c"},
-			func(s providerSettings) any { return s.ClientSecret }, "s3cret"},
+			func(s *providerSettings) any { return clientSecretAttr.value(s) }, "s3cret"},
 		{"vault_url from the environment",
-			func(m *providerModel) { m.VaultURL = types.StringNull() }, map[string]string{"AZURE_KEYVAULT_URL": "https://other.vault.azure.net"},
-			func(s providerSettings) any { return s.VaultURL }, "https://other.vault.azure.net"},
+			blockValues{vaultURLAttr: types.StringNull()}, map[string]string{"AZURE_KEYVAULT_URL": "https://other.vault.azure.net"},
+			func(s *providerSettings) any { return vaultURLAttr.value(s) }, "https://other.vault.azure.net"},
 		{"organization_id is stored lower-case",
 			nil, map[string]string{"BIFROST_ORGANIZATION_ID": "3F1C9A52-7D2E-4C1B-9A0E-5B6F7C8D9E0A"},
-			func(s providerSettings) any { return s.OrganizationID }, bifrost.Scope("3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a")},
+			func(s *providerSettings) any { return organizationIDAttr.value(s) }, bifrost.Scope("3f1c9a52-7d2e-4c1b-9a0e-5b6f7c8d9e0a")},
 		{"organization_id from the block",
-			func(m *providerModel) { m.OrganizationID = types.StringValue("global") }, nil,
-			func(s providerSettings) any { return s.OrganizationID }, bifrost.Scope(bifrost.GlobalScope)},
+			blockValues{organizationIDAttr: "global"}, nil,
+			func(s *providerSettings) any { return organizationIDAttr.value(s) }, bifrost.Scope(bifrost.GlobalScope)},
 		{"no organization_id leaves the scope to each resource",
-			nil, nil, func(s providerSettings) any { return s.OrganizationID }, bifrost.Scope("")},
+			nil, nil, func(s *providerSettings) any { return organizationIDAttr.value(s) }, bifrost.Scope("")},
 		{"a boolean from the environment",
 			nil, map[string]string{"BIFROST_PURGE_ON_DESTROY": "true"},
-			func(s providerSettings) any { return s.PurgeOnDestroy }, true},
+			func(s *providerSettings) any { return purgeOnDestroyAttr.value(s) }, true},
 		{"purge_on_destroy defaults to false",
-			nil, nil, func(s providerSettings) any { return s.PurgeOnDestroy }, false},
+			nil, nil, func(s *providerSettings) any { return purgeOnDestroyAttr.value(s) }, false},
 		{"recover_soft_deleted defaults to true",
-			nil, nil, func(s providerSettings) any { return s.RecoverSoftDeleted }, true},
+			nil, nil, func(s *providerSettings) any { return recoverSoftDeletedAttr.value(s) }, true},
 		{"recover_soft_deleted turned off from the environment",
 			nil, map[string]string{"BIFROST_RECOVER_SOFT_DELETED": "false"},
-			func(s providerSettings) any { return s.RecoverSoftDeleted }, false},
+			func(s *providerSettings) any { return recoverSoftDeletedAttr.value(s) }, false},
 		{"recover_soft_deleted turned off in the block",
-			func(m *providerModel) { m.RecoverSoftDeleted = types.BoolValue(false) }, map[string]string{"BIFROST_RECOVER_SOFT_DELETED": "true"},
-			func(s providerSettings) any { return s.RecoverSoftDeleted }, false},
+			blockValues{recoverSoftDeletedAttr: false}, map[string]string{"BIFROST_RECOVER_SOFT_DELETED": "true"},
+			func(s *providerSettings) any { return recoverSoftDeletedAttr.value(s) }, false},
 		{"environment defaults to public",
-			nil, nil, func(s providerSettings) any { return s.Environment }, "public"},
+			nil, nil, func(s *providerSettings) any { return environmentAttr.value(s) }, "public"},
 		{"an empty environment in the block is the default",
-			func(m *providerModel) { m.Environment = types.StringValue("") }, map[string]string{"ARM_ENVIRONMENT": "china"},
-			func(s providerSettings) any { return s.Environment }, "public"},
+			blockValues{environmentAttr: ""}, map[string]string{"ARM_ENVIRONMENT": "china"},
+			func(s *providerSettings) any { return environmentAttr.value(s) }, "public"},
 		{"environment from ARM_ENVIRONMENT",
 			nil, map[string]string{"ARM_ENVIRONMENT": "usgovernment"},
-			func(s providerSettings) any { return s.Environment }, "usgovernment"},
+			func(s *providerSettings) any { return environmentAttr.value(s) }, "usgovernment"},
 		{"environment in azurerm's spelling selects its cloud",
 			nil, map[string]string{"ARM_ENVIRONMENT": "USGovernment"},
-			func(s providerSettings) any { return cloudFor(s.Environment).ActiveDirectoryAuthorityHost }, cloud.AzureGovernment.ActiveDirectoryAuthorityHost},
+			func(s *providerSettings) any { return cloudFor(environmentAttr.value(s)).ActiveDirectoryAuthorityHost }, cloud.AzureGovernment.ActiveDirectoryAuthorityHost},
 		{"authority_host from AZURE_AUTHORITY_HOST",
 			nil, map[string]string{"AZURE_AUTHORITY_HOST": "https://login.example/"},
-			func(s providerSettings) any { return s.AuthorityHost }, "https://login.example/"},
+			func(s *providerSettings) any { return authorityHostAttr.value(s) }, "https://login.example/"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := providerModel{VaultURL: types.StringValue(testVault)}
-			if c.cfg != nil {
-				c.cfg(&cfg)
-			}
-			s, diags := resolveSettings(cfg, envOf(c.env))
+			s, diags := resolveSettings(blockOf(blockValues{vaultURLAttr: testVault}.with(c.block)), envOf(c.env))
 			if diags.HasError() {
 				t.Fatalf("unexpected diagnostics: %v", diags)
 			}
-			if got := c.got(s); got != c.want {
+			if got := c.got(&s); got != c.want {
 				t.Errorf("got %#v, want %#v", got, c.want)
 			}
 		})
@@ -149,14 +182,14 @@ func pathOf(d diag.Diagnostic) string {
 
 // sensitiveValues are the values of sensitive attributes a test gives, in the block or the
 // environment: no diagnostic may repeat them.
-func sensitiveValues(cfg providerModel, env map[string]string) []string {
+func sensitiveValues(block providerBlock, env map[string]string) []string {
 	var out []string
 	for _, a := range providerAttributes {
 		sa, ok := a.(*stringAttribute[string])
 		if !ok || !sa.sensitive {
 			continue
 		}
-		if v := sa.model(&cfg); !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		if v := valueIn(block, sa.name, types.StringNull()); !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 			out = append(out, v.ValueString())
 		}
 		for _, e := range sa.env {
@@ -169,11 +202,12 @@ func sensitiveValues(cfg providerModel, env map[string]string) []string {
 }
 
 func TestResolveSettings_errorsNameTheAttribute(t *testing.T) {
+	vaultInBlock := blockValues{vaultURLAttr: testVault} // for cases about something else
 	cases := []struct {
-		name string
-		cfg  func(*providerModel)
-		env  map[string]string
-		want wantDiag
+		name  string
+		block blockValues
+		env   map[string]string
+		want  wantDiag
 	}{
 		{"missing vault", nil, nil,
 			wantDiag{"vault_url", "Missing Key Vault URL", []string{"BIFROST_VAULT_URL", "ARM_KEY_VAULT_URL", "AZURE_KEYVAULT_URL", exampleVaultURL}}},
@@ -191,27 +225,25 @@ func TestResolveSettings_errorsNameTheAttribute(t *testing.T) {
 			wantDiag{"environment", "Invalid provider setting from the environment", []string{"ARM_ENVIRONMENT", "public", "usgovernment", "china"}}},
 		{"not a boolean", vaultInBlock, map[string]string{"ARM_USE_MSI": "yes please"},
 			wantDiag{"use_msi", "Invalid provider setting from the environment", []string{"ARM_USE_MSI must be true or false"}}},
+		{"not a whole number", vaultInBlock, map[string]string{"BIFROST_EXPIRY_WARNING_DAYS": "forever"},
+			wantDiag{"expiry_warning_days", "Invalid provider setting from the environment", []string{"BIFROST_EXPIRY_WARNING_DAYS must be a whole number from 0 to 3650 to set expiry_warning_days."}}},
+		{"a whole number out of range", vaultInBlock, map[string]string{"BIFROST_EXPIRY_WARNING_DAYS": "3651"},
+			wantDiag{"expiry_warning_days", "Invalid provider setting from the environment", []string{"BIFROST_EXPIRY_WARNING_DAYS must be a whole number from 0 to 3650"}}},
 		{"bad organization from the environment", vaultInBlock, map[string]string{"BIFROST_ORGANIZATION_ID": "acme"},
 			wantDiag{"organization_id", "Invalid provider setting from the environment", []string{"BIFROST_ORGANIZATION_ID", `"acme"`}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var cfg providerModel
-			if c.cfg != nil {
-				c.cfg(&cfg)
-			}
-			_, diags := resolveSettings(cfg, envOf(c.env))
-			requireDiag(t, diags, c.want, sensitiveValues(cfg, c.env))
+			block := blockOf(c.block)
+			_, diags := resolveSettings(block, envOf(c.env))
+			requireDiag(t, diags, c.want, sensitiveValues(block, c.env))
 		})
 	}
 }
 
-// vaultInBlock sets vault_url in the block, for cases about something else.
-func vaultInBlock(m *providerModel) { m.VaultURL = types.StringValue(testVault) }
-
 // An invalid value from the environment is reported as such, and nothing is judged on it.
 func TestResolveSettings_invalidEnvironmentStopsBeforeTheCredentialChecks(t *testing.T) {
-	_, diags := resolveSettings(providerModel{}, envOf(map[string]string{
+	_, diags := resolveSettings(providerBlock{}, envOf(map[string]string{
 		"BIFROST_VAULT_URL": "http://v.vault.azure.net/", "ARM_CLIENT_SECRET": "s3cret",
 	}))
 	if len(diags) != 1 || diags[0].Summary() != "Invalid provider setting from the environment" {
@@ -238,7 +270,7 @@ func TestProviderSchema_everyAttributeDocumentedWithEnvironment(t *testing.T) {
 		if !strings.Contains(attr.GetMarkdownDescription(), "Environment: `BIFROST_") {
 			t.Errorf("attribute %s does not name its BIFROST_* environment variable: %s", name, attr.GetMarkdownDescription())
 		}
-		for _, e := range envOfAttribute(a) {
+		for _, e := range a.environmentVariables() {
 			if !strings.Contains(attr.GetMarkdownDescription(), "`"+e+"`") {
 				t.Errorf("attribute %s does not name its environment variable %s", name, e)
 			}
@@ -249,20 +281,6 @@ func TestProviderSchema_everyAttributeDocumentedWithEnvironment(t *testing.T) {
 			t.Errorf("%s must be sensitive", secret)
 		}
 	}
-}
-
-func envOfAttribute(a providerAttribute) []string {
-	switch a := a.(type) {
-	case *stringAttribute[string]:
-		return a.env
-	case *stringAttribute[bifrost.Scope]:
-		return a.env
-	case *boolAttribute:
-		return a.env
-	case *int64Attribute:
-		return a.env
-	}
-	panic("unexpected attribute type")
 }
 
 // The validators Terraform runs at plan refuse a vault_url that is not the vault's base URL, and
@@ -324,63 +342,111 @@ func TestProviderSchema_vaultURLRefusedAtPlan(t *testing.T) {
 	}
 }
 
-// Every attribute of the table fills the field of providerSettings named like its field of
-// providerModel, and every field of providerModel is an attribute of the table: an accessor
-// pointing at the wrong field fails here.
-func TestProviderAttributes_eachFillsItsOwnField(t *testing.T) {
-	modelType := reflect.TypeOf(providerModel{})
-	byTag := map[string]reflect.StructField{}
-	for i := range modelType.NumField() {
-		f := modelType.Field(i)
-		byTag[f.Tag.Get("tfsdk")] = f
-	}
-	if len(byTag) != len(providerAttributes) {
-		t.Errorf("providerModel has %d fields, the table %d attributes", len(byTag), len(providerAttributes))
+// Every attribute of the table resolves into a value of its own, from the block or from each of
+// its environment variables, and reads it back with its value method; and no two attributes share
+// a name or a variable. An attribute that read another's name, variable or value fails here.
+func TestProviderAttributes_eachResolvesIntoItsOwnValue(t *testing.T) {
+	names, variables := map[string]bool{}, map[string]string{}
+	for _, a := range providerAttributes {
+		if names[a.attributeName()] {
+			t.Errorf("two attributes are called %s", a.attributeName())
+		}
+		names[a.attributeName()] = true
+		for _, e := range a.environmentVariables() {
+			if other, ok := variables[e]; ok {
+				t.Errorf("%s sets both %s and %s", e, other, a.attributeName())
+			}
+			variables[e] = a.attributeName()
+		}
 	}
 	for _, a := range providerAttributes {
 		name := a.attributeName()
-		t.Run(name, func(t *testing.T) {
-			f, ok := byTag[name]
-			if !ok {
-				t.Fatalf("providerModel has no field tagged %q", name)
-			}
-			// Two blocks that differ in this attribute only; "global" suits every string
-			// attribute, since values in the block are checked at plan, not here.
-			var one, other providerModel
-			switch f.Type {
-			case reflect.TypeOf(types.String{}):
-				reflect.ValueOf(&one).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.StringValue("global")))
-			case reflect.TypeOf(types.Bool{}):
-				reflect.ValueOf(&one).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.BoolValue(true)))
-				reflect.ValueOf(&other).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.BoolValue(false)))
-			case reflect.TypeOf(types.Int64{}):
-				reflect.ValueOf(&one).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.Int64Value(7)))
-				reflect.ValueOf(&other).Elem().FieldByIndex(f.Index).Set(reflect.ValueOf(types.Int64Value(8)))
-			}
-			s1, s2 := resolveOnly(t, one), resolveOnly(t, other)
-			v1, v2 := reflect.ValueOf(s1), reflect.ValueOf(s2)
-			var changed []string
-			for i := range v1.NumField() {
-				if v1.Type().Field(i).IsExported() && v1.Field(i).Interface() != v2.Field(i).Interface() {
-					changed = append(changed, v1.Type().Field(i).Name)
-				}
-			}
-			if len(changed) != 1 || changed[0] != f.Name {
-				t.Errorf("%s should set providerSettings.%s only; it changes %v", name, f.Name, changed)
-			}
+		one, other := twoValuesOf(t, a)
+		t.Run(name+" in the block", func(t *testing.T) {
+			s1 := resolveOnly(t, blockOf(blockValues{a: one}), nil)
+			s2 := resolveOnly(t, blockOf(blockValues{a: other}), nil)
+			requireOwnValue(t, a, s1, s2, one)
 			if src := s1.sourceOf(a); !src.inBlock {
 				t.Errorf("%s from the block is recorded as %+v", name, src)
 			}
 		})
+		for _, e := range a.environmentVariables() {
+			t.Run(name+" by "+e, func(t *testing.T) {
+				s1 := resolveOnly(t, providerBlock{}, map[string]string{e: fmt.Sprint(one)})
+				s2 := resolveOnly(t, providerBlock{}, map[string]string{e: fmt.Sprint(other)})
+				requireOwnValue(t, a, s1, s2, one)
+				if src := s1.sourceOf(a); src.env != e {
+					t.Errorf("%s from %s is recorded as %+v", name, e, src)
+				}
+			})
+		}
 	}
 }
 
-// resolveOnly resolves the attributes of cfg without the checks that need more than one of them.
-func resolveOnly(t *testing.T, cfg providerModel) providerSettings {
+// twoValuesOf returns two different values a accepts, from the block and from the environment.
+func twoValuesOf(t *testing.T, a providerAttribute) (one, other any) {
+	t.Helper()
+	switch a := a.(type) {
+	case *boolAttribute:
+		return true, false
+	case *int64Attribute:
+		return int64(7), int64(8)
+	case interface {
+		providerAttribute
+		validateFromEnv(variable, value string) diag.Diagnostics
+	}:
+		// Each string attribute takes the first two of these its validators accept.
+		var accepted []any
+		for _, v := range []string{"global", testOrg, testVault, "https://other.vault.azure.net/", "public", "china", "cGVt", "cGZ4"} {
+			if !a.validateFromEnv("TEST", v).HasError() {
+				accepted = append(accepted, v)
+			}
+		}
+		if len(accepted) < 2 {
+			t.Fatalf("%s accepts fewer than two of the test's values: %v", a.attributeName(), accepted)
+		}
+		return accepted[0], accepted[1]
+	}
+	t.Fatalf("%s is an attribute of a type this test does not know", a.attributeName())
+	return nil, nil
+}
+
+// requireOwnValue fails unless a reads want from s1, and s1 and s2, resolved from two values of
+// a, differ in a's value only.
+func requireOwnValue(t *testing.T, a providerAttribute, s1, s2 providerSettings, want any) {
+	t.Helper()
+	var got any
+	switch a := a.(type) {
+	case *stringAttribute[string]:
+		got = a.value(&s1)
+	case *stringAttribute[bifrost.Scope]:
+		got = string(a.value(&s1))
+	case *boolAttribute:
+		got = a.value(&s1)
+	case *int64Attribute:
+		got = a.value(&s1)
+	}
+	if got != want {
+		t.Errorf("%s reads %#v, want %#v", a.attributeName(), got, want)
+	}
+	var changed []string
+	for _, b := range providerAttributes {
+		if s1.values[b] != s2.values[b] {
+			changed = append(changed, b.attributeName())
+		}
+	}
+	if len(changed) != 1 || changed[0] != a.attributeName() {
+		t.Errorf("%s should set its own value only; it changes %v", a.attributeName(), changed)
+	}
+}
+
+// resolveOnly resolves the attributes of block and env without the checks that need more than
+// one of them.
+func resolveOnly(t *testing.T, block providerBlock, env map[string]string) providerSettings {
 	t.Helper()
 	var s providerSettings
 	for _, a := range providerAttributes {
-		if diags := a.resolve(&cfg, &s, envOf(nil)); diags.HasError() {
+		if diags := a.resolve(block, &s, envOf(env)); diags.HasError() {
 			t.Fatalf("%s: %v", a.attributeName(), diags)
 		}
 	}
