@@ -204,7 +204,7 @@ func (r *entryResource[M, P]) warnExpiry(p P, scope bifrost.Scope, diags *diag.D
 	}
 	var ignored diag.Diagnostics
 	what := bifrost.EntryDescription(scope, r.kind, name.ValueString())
-	window := time.Duration(r.client.settings.ExpiryWarningDays) * 24 * time.Hour
+	window := time.Duration(expiryWarningDaysAttr.value(&r.client.settings)) * 24 * time.Hour
 	notice, expired, ok := bifrost.ExpiryNotice(what, timeOf(p.shared().ExpiresAt, &ignored), time.Now(), window)
 	if !ok {
 		return
@@ -538,7 +538,7 @@ func purgeDateWords(t *time.Time) string {
 // recovery level (as the last refresh or write saw it) shows purge protection: the destroy will
 // soft-delete without purging.
 func (r *entryResource[M, P]) warnPurgeRefused(ctx context.Context, priv privateState, diags *diag.Diagnostics) {
-	if !r.client.settings.PurgeOnDestroy {
+	if !purgeOnDestroyAttr.value(&r.client.settings) {
 		return
 	}
 	var d diag.Diagnostics

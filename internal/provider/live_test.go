@@ -88,7 +88,7 @@ func runLive(m *testing.M) int {
 	if os.Getenv("TF_ACC") == "" {
 		return fail("%s runs the acceptance tests: set TF_ACC=1 as well (make testacc-live does)", liveVariable)
 	}
-	settings, diags := resolveSettings(providerModel{}, envOf(env))
+	settings, diags := resolveSettings(providerBlock{}, envOf(env))
 	if diags.HasError() {
 		var msgs []string
 		for _, d := range diags.Errors() {
@@ -144,11 +144,11 @@ func (l *liveVault) newClient() (*azsecrets.Client, error) {
 			Telemetry:       policy.TelemetryOptions{ApplicationID: "tf-bifrost-live-test"},
 			PerCallPolicies: []policy.Policy{waitOutPurge{}},
 		},
-		DisableChallengeResourceVerification: l.settings.SkipChallengeResourceVerification,
+		DisableChallengeResourceVerification: skipChallengeResourceVerificationAttr.value(&l.settings),
 	}
-	client, err := azsecrets.NewClient(l.settings.VaultURL, cred, opts)
+	client, err := azsecrets.NewClient(vaultURLAttr.value(&l.settings), cred, opts)
 	if err != nil {
-		return nil, fmt.Errorf("the Key Vault client for %s: %w", l.settings.VaultURL, err)
+		return nil, fmt.Errorf("the Key Vault client for %s: %w", vaultURLAttr.value(&l.settings), err)
 	}
 	return client, nil
 }
@@ -484,7 +484,7 @@ func (v *accVault) requireEmulator(what string) {
 
 // vaultURL is the vault's URL with the trailing slash azsecrets' ids have.
 func (l *liveVault) vaultURL() string {
-	return strings.TrimSuffix(l.settings.VaultURL, "/") + "/"
+	return strings.TrimSuffix(vaultURLAttr.value(&l.settings), "/") + "/"
 }
 
 // providerBlock is the provider configuration for the live vault with the run's credential;
@@ -518,7 +518,7 @@ func (l *liveVault) block(credential, lines []string) string {
 			continue
 		}
 		name, value := a.attributeName(), ""
-		for _, e := range envOfAttribute(a) {
+		for _, e := range a.environmentVariables() {
 			if v, ok := l.env[e]; ok && v != "" {
 				value = v
 				break
@@ -569,10 +569,10 @@ func (v *accVault) VaultURL() string {
 // AuthorityHost is the Entra authority the credential asks for tokens.
 func (v *accVault) AuthorityHost() string {
 	if v.live != nil {
-		if v.live.settings.AuthorityHost != "" {
-			return v.live.settings.AuthorityHost
+		if authorityHostAttr.value(&v.live.settings) != "" {
+			return authorityHostAttr.value(&v.live.settings)
 		}
-		return cloudFor(v.live.settings.Environment).ActiveDirectoryAuthorityHost
+		return cloudFor(environmentAttr.value(&v.live.settings)).ActiveDirectoryAuthorityHost
 	}
 	return v.Emulator.AuthorityHost()
 }
@@ -580,7 +580,7 @@ func (v *accVault) AuthorityHost() string {
 // TenantID is the Entra tenant of the vault's principal.
 func (v *accVault) TenantID() string {
 	if v.live != nil {
-		return v.live.settings.TenantID
+		return tenantIDAttr.value(&v.live.settings)
 	}
 	return v.Emulator.TenantID()
 }
@@ -596,10 +596,10 @@ func (v *accVault) Principal(name string) emulator.Principal {
 	switch {
 	case name != emulator.OfficerName:
 		skipLive(v.t, fmt.Sprintf("%q principal (a second identity with another role)", name))
-	case s.ClientSecret == "":
+	case clientSecretAttr.value(&s) == "":
 		skipLive(v.t, fmt.Sprintf("officer principal's client secret (the run authenticates with %s)", s.CredentialKind()))
 	}
-	return emulator.Principal{Name: name, ClientID: s.ClientID, ClientSecret: s.ClientSecret, Role: emulator.RoleOfficer}
+	return emulator.Principal{Name: name, ClientID: clientIDAttr.value(&s), ClientSecret: clientSecretAttr.value(&s), Role: emulator.RoleOfficer}
 }
 
 // What only the emulator has: its management API in Go. Each skips the test in a live run.
@@ -703,7 +703,7 @@ func TestLiveMode_providerBlockAndOptions(t *testing.T) {
 		"BIFROST_VAULT_URL": "https://acctest.vault.azure.net", "ARM_TENANT_ID": "tenant", "ARM_CLIENT_ID": "app",
 		"ARM_CLIENT_SECRET": `s3c"ret${x}`, "BIFROST_PURGE_ON_DESTROY": "true", "BIFROST_SKIP_CHALLENGE_RESOURCE_VERIFICATION": "1",
 	}
-	s, diags := resolveSettings(providerModel{}, envOf(env))
+	s, diags := resolveSettings(providerBlock{}, envOf(env))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

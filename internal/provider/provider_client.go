@@ -32,11 +32,10 @@ type providerClient struct {
 	// organization_id (which only sets the default scope) is, connect refuses with a
 	// diagnostic that names them.
 	unknown []string
-	// settings are what the entry resources read of the provider block (entry_resource.go).
-	settings entrySettings
-	// providerSettings and version are what connect builds the credential and the client from.
-	providerSettings providerSettings
-	version          string
+	// settings and version are what connect builds the credential and the client from, and
+	// what the resources read of the provider block (attr.value(&c.settings)).
+	settings providerSettings
+	version  string
 
 	connectOnce  sync.Once
 	connectDiags diag.Diagnostics
@@ -51,13 +50,6 @@ type providerClient struct {
 	refs referenceWatch
 	// values holds digests of the values this process's refreshes read (see value_sources.go).
 	values valueDigests
-}
-
-// entrySettings are the provider settings the entry resources read: expiry_warning_days when
-// they plan, purge_on_destroy when they destroy.
-type entrySettings struct {
-	ExpiryWarningDays int64
-	PurgeOnDestroy    bool
 }
 
 // listingKey is what Store.List is asked for.
@@ -94,12 +86,8 @@ func newProviderClient(s providerSettings, version string) *providerClient {
 		defaultScope:   organizationIDAttr.value(&s),
 		credentialKind: s.CredentialKind(),
 		vaultURL:       vaultURLAttr.value(&s),
-		settings: entrySettings{
-			ExpiryWarningDays: expiryWarningDaysAttr.value(&s),
-			PurgeOnDestroy:    purgeOnDestroyAttr.value(&s),
-		},
-		providerSettings: s,
-		version:          version,
+		settings:       s,
+		version:        version,
 	}
 	for _, a := range s.unknown {
 		c.unknown = append(c.unknown, a.attributeName())
@@ -120,7 +108,7 @@ func (c *providerClient) connect(action string) (*bifrost.Store, diag.Diagnostic
 	if unknown := c.unknownToConnect(); len(unknown) > 0 {
 		return nil, settingsUnknown(action, unknown)
 	}
-	c.connectOnce.Do(func() { c.store, c.connectDiags = newStore(c.providerSettings, c.version) })
+	c.connectOnce.Do(func() { c.store, c.connectDiags = newStore(c.settings, c.version) })
 	return c.store, c.connectDiags
 }
 
