@@ -9,35 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-)
-
-// The attributes that only credentials read, kept here with the table that uses them.
-var (
-	clientIDFilePathAttr = &stringAttribute[string]{
-		name: "client_id_file_path", env: []string{"BIFROST_CLIENT_ID_FILE_PATH", "ARM_CLIENT_ID_FILE_PATH"},
-		description: "Path to a file holding `client_id`, as HCP Terraform's dynamic credentials write it for each configuration alias. Conflicts with `client_id`.",
-	}
-	clientSecretFilePathAttr = &stringAttribute[string]{
-		name: "client_secret_file_path", env: []string{"BIFROST_CLIENT_SECRET_FILE_PATH", "ARM_CLIENT_SECRET_FILE_PATH"},
-		description: "Path to a file holding `client_secret`, e.g. a mounted Kubernetes or Docker secret. Conflicts with `client_secret`.",
-	}
-	clientCertificateAttr = &stringAttribute[string]{
-		name: "client_certificate", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
-		description: "The service principal's certificate and private key, base64-encoded (a PKCS#12 bundle, or PEM), instead of a file. Conflicts with `client_certificate_path`.",
-		validators:  []validator.String{base64Validator},
-	}
-	adoPipelineServiceConnectionIDAttr = &stringAttribute[string]{
-		name: "ado_pipeline_service_connection_id", env: []string{"BIFROST_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID"},
-		description: "Id of the Azure DevOps service connection (workload identity federation) to request the pipeline's ID token for (with `use_oidc`; the token comes from `SYSTEM_OIDCREQUESTURI` with `SYSTEM_ACCESSTOKEN`).",
-	}
-	useAKSWorkloadIdentityAttr = &boolAttribute{
-		name: "use_aks_workload_identity", env: []string{"BIFROST_USE_AKS_WORKLOAD_IDENTITY", "ARM_USE_AKS_WORKLOAD_IDENTITY"},
-		description: "Authenticate with AKS workload identity: the token file, client id and tenant id the webhook injects (`AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`), unless set here.",
-	}
 )
 
 // base64Validator refuses a client_certificate that is not base64, without quoting it.
@@ -59,76 +32,6 @@ func decodeBase64(v string) ([]byte, error) {
 		return b, nil
 	}
 	return base64.RawStdEncoding.DecodeString(strings.TrimRight(v, "="))
-}
-
-// credentialMethod is one way the provider can authenticate to Microsoft Entra.
-type credentialMethod struct {
-	// name is how diagnostics and logs call the method.
-	name string
-	// chosenBy is the attribute that switches the method on (set, or true); nil for the
-	// default chain, which is used when no other method is chosen.
-	chosenBy credentialSwitch
-	// requires are the attributes the method cannot work without.
-	requires []*stringAttribute[string]
-	// uses are the other attributes the method reads when they are given; a credential
-	// variable of any other attribute is reported as unused.
-	uses []providerAttribute
-	// principal, when set, names the identity the method signs in as, in logs and diagnostics.
-	principal *stringAttribute[string]
-	// proof, when set, says where the method gets what proves the identity, for CredentialKind.
-	proof func(s *providerSettings) string
-	// check, when set, reports what is wrong with the method's own options.
-	check func(s *providerSettings, c checkState) diag.Diagnostics
-	// build makes the azidentity credential.
-	build func(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error)
-}
-
-// checkState is what a method's check is told: whether the method is switched on, whether no
-// method is (so the default chain is used), and the environment.
-type checkState struct {
-	on, defaultChain bool
-	getenv           func(string) string
-}
-
-// servicePrincipal are the attributes every service-principal method needs.
-var servicePrincipal = []*stringAttribute[string]{tenantIDAttr, clientIDAttr}
-
-// credentialMethods is the one table of ways to authenticate, in the order CredentialKind and
-// the conflict diagnostic name them; the default chain comes last. Conflict detection, the
-// required settings, the unused-variable warning, the credential kind and construction are all
-// read from it.
-var credentialMethods = []credentialMethod{
-	{
-		name: "client secret", chosenBy: clientSecretAttr,
-		requires: servicePrincipal, principal: clientIDAttr,
-		build: newClientSecretCredential,
-	},
-	{
-		name: "client certificate", chosenBy: clientCertificatePathAttr,
-		requires: servicePrincipal, principal: clientIDAttr, uses: []providerAttribute{clientCertificatePasswordAttr},
-		check: checkCertificateOptions, build: newClientCertificateCredential,
-	},
-	{
-		name: "inline client certificate", chosenBy: clientCertificateAttr,
-		requires: servicePrincipal, principal: clientIDAttr, uses: []providerAttribute{clientCertificatePasswordAttr},
-		build: newInlineCertificateCredential,
-	},
-	{
-		// One row for every OIDC token source, Azure DevOps' included: azurerm chooses them all
-		// with use_oidc, and checkOIDCOptions makes sure exactly one source is given.
-		name: "OIDC / workload identity", chosenBy: useOIDCAttr,
-		requires: servicePrincipal, principal: clientIDAttr,
-		uses:  []providerAttribute{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr, adoPipelineServiceConnectionIDAttr},
-		proof: oidcTokenSource, check: checkOIDCOptions, build: newOIDCCredential,
-	},
-	{
-		name: "AKS workload identity", chosenBy: useAKSWorkloadIdentityAttr,
-		requires: []*stringAttribute[string]{tenantIDAttr, clientIDAttr, oidcTokenFilePathAttr}, principal: clientIDAttr,
-		build: newAKSWorkloadIdentityCredential,
-	},
-	{name: "managed identity", chosenBy: useMSIAttr, uses: []providerAttribute{clientIDAttr}, build: newManagedIdentityCredential},
-	{name: "Azure CLI", chosenBy: useCLIAttr, uses: []providerAttribute{tenantIDAttr}, build: newAzureCLICredential},
-	{name: "Azure default credential chain", uses: []providerAttribute{tenantIDAttr}, build: newDefaultCredential},
 }
 
 // chosenMethods are the methods whose switch is on, in table order.

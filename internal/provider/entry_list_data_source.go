@@ -51,13 +51,17 @@ func entryListItemAttributes(kind bifrost.Kind) map[string]schema.Attribute {
 	date := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: desc}
 	}
+	enabled, secretName := "Whether the secret is enabled.", "Name of the secret in Key Vault."
+	if kind == bifrost.KindConfig {
+		enabled = "Whether the config is enabled: `config.get` fails for a disabled one (the provider writes configs enabled)."
+		secretName = "Name of the config's secret in Key Vault."
+	}
 	return map[string]schema.Attribute{
-		"description": schema.StringAttribute{Computed: true, MarkdownDescription: "Description, or null."},
-		"enabled": schema.BoolAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Whether the %s is enabled: Key Vault returns no "+
-			"value for a disabled one (the provider writes configs enabled).", kind)},
+		"description":           schema.StringAttribute{Computed: true, MarkdownDescription: "Description, or null."},
+		"enabled":               schema.BoolAttribute{Computed: true, MarkdownDescription: enabled},
 		"not_before":            date(fmt.Sprintf("Time before which the %s is not valid (RFC 3339, UTC), or null. Informational: Key Vault does not enforce it.", kind)),
 		"expires_at":            date(fmt.Sprintf("Time at which the %s expires (RFC 3339, UTC), or null. Informational: Key Vault does not enforce it.", kind)),
-		"key_vault_secret_name": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("Name of the %s's secret in Key Vault.", kind)},
+		"key_vault_secret_name": schema.StringAttribute{Computed: true, MarkdownDescription: secretName},
 		"updated_at":            date(fmt.Sprintf("When the %s was last written (RFC 3339, UTC).", kind)),
 	}
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -150,8 +148,8 @@ type int64Attribute struct {
 }
 
 // The provider block, one variable per attribute: its only declaration (name, variables,
-// description, validators, default), which the credential table names and whose value method
-// reads it (vaultURLAttr.value(s)).
+// description, validators, default), whose value method reads it (vaultURLAttr.value(s)). The
+// attributes authentication reads are in credential_methods.go.
 var (
 	vaultURLAttr = &stringAttribute[string]{
 		name: "vault_url", env: []string{"BIFROST_VAULT_URL", "ARM_KEY_VAULT_URL", "AZURE_KEYVAULT_URL"},
@@ -164,66 +162,6 @@ var (
 		description: "Default scope for resources that do not set `organization_id`: a Bifrost organization UUID (any case, stored lower-case) or the literal `global`. Without it, every resource must say its scope.",
 		validators:  []validator.String{organizationIDValidator},
 		parse:       bifrost.ParseScope,
-	}
-	tenantIDAttr = &stringAttribute[string]{
-		name: "tenant_id", env: []string{"BIFROST_TENANT_ID", "ARM_TENANT_ID", "AZURE_TENANT_ID"},
-		description: "Microsoft Entra tenant id used to authenticate.",
-	}
-	clientIDAttr = &stringAttribute[string]{
-		name: "client_id", env: []string{"BIFROST_CLIENT_ID", "ARM_CLIENT_ID", "AZURE_CLIENT_ID"},
-		description: "Client (application) id of the service principal, or of a user-assigned managed identity with `use_msi`.",
-	}
-	clientSecretAttr = &stringAttribute[string]{
-		name: "client_secret", sensitive: true, env: []string{"BIFROST_CLIENT_SECRET", "ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET"},
-		description: "Client secret of the service principal.",
-	}
-	clientCertificatePathAttr = &stringAttribute[string]{
-		name: "client_certificate_path", env: []string{"BIFROST_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PATH"},
-		description: "Path to a PEM or PKCS#12 file with the service principal's certificate and private key.",
-	}
-	clientCertificatePasswordAttr = &stringAttribute[string]{
-		name: "client_certificate_password", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD"},
-		description: "Password of the certificate file, when it has one.",
-	}
-	useOIDCAttr = &boolAttribute{
-		name: "use_oidc", env: []string{"BIFROST_USE_OIDC", "ARM_USE_OIDC"},
-		description: "Authenticate with an OIDC ID token (workload identity federation), e.g. from GitHub Actions, Azure DevOps, HCP Terraform or a Kubernetes service account. When several token sources are set, the first is used, in azurerm's order: `oidc_token`, `oidc_token_file_path`, `ado_pipeline_service_connection_id` (Azure DevOps), `oidc_request_url` (GitHub Actions), then `AZURE_FEDERATED_TOKEN_FILE`.",
-	}
-	oidcTokenAttr = &stringAttribute[string]{
-		name: "oidc_token", sensitive: true, env: []string{"BIFROST_OIDC_TOKEN", "ARM_OIDC_TOKEN"},
-		description: "An OIDC ID token to exchange for an access token (with `use_oidc`).",
-	}
-	oidcTokenFilePathAttr = &stringAttribute[string]{
-		name: "oidc_token_file_path", env: []string{"BIFROST_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"},
-		description: "Path to a file holding an OIDC ID token, re-read on every token request (with `use_oidc`; HCP Terraform's dynamic credentials, Kubernetes workload identity). Set in the provider block it beats an `oidc_token` from the environment; set at the same level as `oidc_token`, the file must hold the same token.",
-	}
-	oidcRequestURLAttr = &stringAttribute[string]{
-		name: "oidc_request_url", env: []string{"BIFROST_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"},
-		description: "URL to request an OIDC ID token from, as GitHub Actions and Azure DevOps provide (with `use_oidc` and `oidc_request_token`; Azure DevOps also needs `ado_pipeline_service_connection_id`).",
-	}
-	oidcRequestTokenAttr = &stringAttribute[string]{
-		name: "oidc_request_token", sensitive: true, env: []string{"BIFROST_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"},
-		description: "Bearer token for `oidc_request_url` (in Azure DevOps, the job's `System.AccessToken`).",
-	}
-	useMSIAttr = &boolAttribute{
-		name: "use_msi", env: []string{"BIFROST_USE_MSI", "ARM_USE_MSI"},
-		description: "Authenticate with a managed identity (system-assigned, or user-assigned with `client_id`).",
-	}
-	useCLIAttr = &boolAttribute{
-		name: "use_cli", env: []string{"BIFROST_USE_CLI", "ARM_USE_CLI"},
-		description: "Authenticate as the user or principal logged in with the Azure CLI (`az login`).",
-	}
-	environmentAttr = &stringAttribute[string]{
-		name: "environment", env: []string{"BIFROST_ENVIRONMENT", "ARM_ENVIRONMENT"},
-		description: "Azure cloud: `public` (default), `usgovernment` or `china`, in any case (`USGovernment` as azurerm spells it).",
-		validators:  []validator.String{stringvalidator.OneOfCaseInsensitive("public", "usgovernment", "china")},
-		fallback:    "public",
-	}
-	authorityHostAttr = &stringAttribute[string]{
-		name: "authority_host", env: []string{"BIFROST_AUTHORITY_HOST", "ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"},
-		description: "Microsoft Entra authority to request tokens from, overriding the one of `environment` (sovereign clouds, or the emulator). Must be https; instance discovery is turned off when it is set.",
-		validators: []validator.String{stringvalidator.RegexMatches(httpsURLPattern,
-			"must be an https:// URL, e.g. https://login.microsoftonline.com/ (tokens are not requested over plain http)")},
 	}
 	skipChallengeResourceVerificationAttr = &boolAttribute{
 		name: "skip_challenge_resource_verification", env: []string{"BIFROST_SKIP_CHALLENGE_RESOURCE_VERIFICATION"},
@@ -250,16 +188,13 @@ var expiryWarningDaysAttr = &int64Attribute{
 }
 
 // providerAttributes is the one table of provider attributes: the schema, the docs, the
-// environment fallback and the defaults are all read from it.
-var providerAttributes = []providerAttribute{
-	vaultURLAttr, organizationIDAttr,
-	tenantIDAttr, clientIDAttr, clientIDFilePathAttr, clientSecretAttr, clientSecretFilePathAttr,
-	clientCertificatePathAttr, clientCertificateAttr, clientCertificatePasswordAttr,
-	useOIDCAttr, oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr,
-	adoPipelineServiceConnectionIDAttr, useAKSWorkloadIdentityAttr,
-	useMSIAttr, useCLIAttr, environmentAttr, authorityHostAttr,
-	skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr, expiryWarningDaysAttr,
-}
+// environment fallback and the defaults are all read from it. The attributes authentication reads
+// are declared with the credential methods (authenticationAttributes, credential_methods.go).
+var providerAttributes = slices.Concat(
+	[]providerAttribute{vaultURLAttr, organizationIDAttr},
+	authenticationAttributes,
+	[]providerAttribute{skipChallengeResourceVerificationAttr, purgeOnDestroyAttr, recoverSoftDeletedAttr, expiryWarningDaysAttr},
+)
 
 // resolveSettings merges the provider block with the environment (getenv, os.Getenv outside
 // tests), validates what the schema cannot see (values from the environment, missing values,
@@ -482,9 +417,6 @@ func envDescription(env []string) string {
 	}
 	return "Environment: `" + strings.Join(env, "`, `") + "`."
 }
-
-// httpsURLPattern is authority_host's form: https, a host, anything after it.
-var httpsURLPattern = regexp.MustCompile(`^https://[^/\s]+(/.*)?$`)
 
 const exampleVaultURL = "https://my-vault.vault.azure.net/"
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -15,11 +16,184 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// Building the Azure SDK credential of the method credentials.go chooses, and renewing it when
-// Key Vault refuses its token. Which method is chosen, and whether its settings fit, is judged in
-// credentials.go at Configure, before anything here runs.
+// The ways the provider authenticates to Microsoft Entra, each declared once here: the
+// attributes authentication reads, the table of methods (what switches each on, what it needs
+// and reads), and how each builds its Azure SDK credential, renewed when Key Vault refuses its
+// token. Which method is chosen, and whether its settings fit, is judged in credentials.go at
+// Configure, before anything built here runs. A new method is a row, its constructor and the
+// attributes it adds, all in this file.
+
+// httpsURLPattern is authority_host's form: https, a host, anything after it.
+var httpsURLPattern = regexp.MustCompile(`^https://[^/\s]+(/.*)?$`)
+
+// authenticationAttributes are the attributes authentication reads, in the order the provider's
+// table (provider_settings.go) and its diagnostics list them.
+var authenticationAttributes = []providerAttribute{
+	tenantIDAttr, clientIDAttr, clientIDFilePathAttr, clientSecretAttr, clientSecretFilePathAttr,
+	clientCertificatePathAttr, clientCertificateAttr, clientCertificatePasswordAttr,
+	useOIDCAttr, oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr,
+	adoPipelineServiceConnectionIDAttr, useAKSWorkloadIdentityAttr,
+	useMSIAttr, useCLIAttr, environmentAttr, authorityHostAttr,
+}
+
+var (
+	tenantIDAttr = &stringAttribute[string]{
+		name: "tenant_id", env: []string{"BIFROST_TENANT_ID", "ARM_TENANT_ID", "AZURE_TENANT_ID"},
+		description: "Microsoft Entra tenant id used to authenticate.",
+	}
+	clientIDAttr = &stringAttribute[string]{
+		name: "client_id", env: []string{"BIFROST_CLIENT_ID", "ARM_CLIENT_ID", "AZURE_CLIENT_ID"},
+		description: "Client (application) id of the service principal, or of a user-assigned managed identity with `use_msi`.",
+	}
+	clientSecretAttr = &stringAttribute[string]{
+		name: "client_secret", sensitive: true, env: []string{"BIFROST_CLIENT_SECRET", "ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET"},
+		description: "Client secret of the service principal.",
+	}
+	clientCertificatePathAttr = &stringAttribute[string]{
+		name: "client_certificate_path", env: []string{"BIFROST_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PATH"},
+		description: "Path to a PEM or PKCS#12 file with the service principal's certificate and private key.",
+	}
+	clientCertificatePasswordAttr = &stringAttribute[string]{
+		name: "client_certificate_password", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD"},
+		description: "Password of the certificate file, when it has one.",
+	}
+	useOIDCAttr = &boolAttribute{
+		name: "use_oidc", env: []string{"BIFROST_USE_OIDC", "ARM_USE_OIDC"},
+		description: "Authenticate with an OIDC ID token (workload identity federation), e.g. from GitHub Actions, Azure DevOps, HCP Terraform or a Kubernetes service account. When several token sources are set, the first is used, in azurerm's order: `oidc_token`, `oidc_token_file_path`, `ado_pipeline_service_connection_id` (Azure DevOps), `oidc_request_url` (GitHub Actions), then `AZURE_FEDERATED_TOKEN_FILE`.",
+	}
+	oidcTokenAttr = &stringAttribute[string]{
+		name: "oidc_token", sensitive: true, env: []string{"BIFROST_OIDC_TOKEN", "ARM_OIDC_TOKEN"},
+		description: "An OIDC ID token to exchange for an access token (with `use_oidc`).",
+	}
+	oidcTokenFilePathAttr = &stringAttribute[string]{
+		name: "oidc_token_file_path", env: []string{"BIFROST_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"},
+		description: "Path to a file holding an OIDC ID token, re-read on every token request (with `use_oidc`; HCP Terraform's dynamic credentials, Kubernetes workload identity). Set in the provider block it beats an `oidc_token` from the environment; set at the same level as `oidc_token`, the file must hold the same token.",
+	}
+	oidcRequestURLAttr = &stringAttribute[string]{
+		name: "oidc_request_url", env: []string{"BIFROST_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"},
+		description: "URL to request an OIDC ID token from, as GitHub Actions and Azure DevOps provide (with `use_oidc` and `oidc_request_token`; Azure DevOps also needs `ado_pipeline_service_connection_id`).",
+	}
+	oidcRequestTokenAttr = &stringAttribute[string]{
+		name: "oidc_request_token", sensitive: true, env: []string{"BIFROST_OIDC_REQUEST_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"},
+		description: "Bearer token for `oidc_request_url` (in Azure DevOps, the job's `System.AccessToken`).",
+	}
+	useMSIAttr = &boolAttribute{
+		name: "use_msi", env: []string{"BIFROST_USE_MSI", "ARM_USE_MSI"},
+		description: "Authenticate with a managed identity (system-assigned, or user-assigned with `client_id`).",
+	}
+	useCLIAttr = &boolAttribute{
+		name: "use_cli", env: []string{"BIFROST_USE_CLI", "ARM_USE_CLI"},
+		description: "Authenticate as the user or principal logged in with the Azure CLI (`az login`).",
+	}
+	environmentAttr = &stringAttribute[string]{
+		name: "environment", env: []string{"BIFROST_ENVIRONMENT", "ARM_ENVIRONMENT"},
+		description: "Azure cloud: `public` (default), `usgovernment` or `china`, in any case (`USGovernment` as azurerm spells it).",
+		validators:  []validator.String{stringvalidator.OneOfCaseInsensitive("public", "usgovernment", "china")},
+		fallback:    "public",
+	}
+	authorityHostAttr = &stringAttribute[string]{
+		name: "authority_host", env: []string{"BIFROST_AUTHORITY_HOST", "ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"},
+		description: "Microsoft Entra authority to request tokens from, overriding the one of `environment` (sovereign clouds, or the emulator). Must be https; instance discovery is turned off when it is set.",
+		validators: []validator.String{stringvalidator.RegexMatches(httpsURLPattern,
+			"must be an https:// URL, e.g. https://login.microsoftonline.com/ (tokens are not requested over plain http)")},
+	}
+	clientIDFilePathAttr = &stringAttribute[string]{
+		name: "client_id_file_path", env: []string{"BIFROST_CLIENT_ID_FILE_PATH", "ARM_CLIENT_ID_FILE_PATH"},
+		description: "Path to a file holding `client_id`, as HCP Terraform's dynamic credentials write it for each configuration alias. Conflicts with `client_id`.",
+	}
+	clientSecretFilePathAttr = &stringAttribute[string]{
+		name: "client_secret_file_path", env: []string{"BIFROST_CLIENT_SECRET_FILE_PATH", "ARM_CLIENT_SECRET_FILE_PATH"},
+		description: "Path to a file holding `client_secret`, e.g. a mounted Kubernetes or Docker secret. Conflicts with `client_secret`.",
+	}
+	clientCertificateAttr = &stringAttribute[string]{
+		name: "client_certificate", sensitive: true, env: []string{"BIFROST_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
+		description: "The service principal's certificate and private key, base64-encoded (a PKCS#12 bundle, or PEM), instead of a file. Conflicts with `client_certificate_path`.",
+		validators:  []validator.String{base64Validator},
+	}
+	adoPipelineServiceConnectionIDAttr = &stringAttribute[string]{
+		name: "ado_pipeline_service_connection_id", env: []string{"BIFROST_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID"},
+		description: "Id of the Azure DevOps service connection (workload identity federation) to request the pipeline's ID token for (with `use_oidc`; the token comes from `SYSTEM_OIDCREQUESTURI` with `SYSTEM_ACCESSTOKEN`).",
+	}
+	useAKSWorkloadIdentityAttr = &boolAttribute{
+		name: "use_aks_workload_identity", env: []string{"BIFROST_USE_AKS_WORKLOAD_IDENTITY", "ARM_USE_AKS_WORKLOAD_IDENTITY"},
+		description: "Authenticate with AKS workload identity: the token file, client id and tenant id the webhook injects (`AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`), unless set here.",
+	}
+)
+
+// credentialMethod is one way the provider can authenticate to Microsoft Entra.
+type credentialMethod struct {
+	// name is how diagnostics and logs call the method.
+	name string
+	// chosenBy is the attribute that switches the method on (set, or true); nil for the
+	// default chain, which is used when no other method is chosen.
+	chosenBy credentialSwitch
+	// requires are the attributes the method cannot work without.
+	requires []*stringAttribute[string]
+	// uses are the other attributes the method reads when they are given; a credential
+	// variable of any other attribute is reported as unused.
+	uses []providerAttribute
+	// principal, when set, names the identity the method signs in as, in logs and diagnostics.
+	principal *stringAttribute[string]
+	// proof, when set, says where the method gets what proves the identity, for CredentialKind.
+	proof func(s *providerSettings) string
+	// check, when set, reports what is wrong with the method's own options.
+	check func(s *providerSettings, c checkState) diag.Diagnostics
+	// build makes the azidentity credential.
+	build func(s *providerSettings, o credentialOptions) (azcore.TokenCredential, error)
+}
+
+// checkState is what a method's check is told: whether the method is switched on, whether no
+// method is (so the default chain is used), and the environment.
+type checkState struct {
+	on, defaultChain bool
+	getenv           func(string) string
+}
+
+// servicePrincipal are the attributes every service-principal method needs.
+var servicePrincipal = []*stringAttribute[string]{tenantIDAttr, clientIDAttr}
+
+// credentialMethods is the one table of ways to authenticate, in the order CredentialKind and
+// the conflict diagnostic name them; the default chain comes last. Conflict detection, the
+// required settings, the unused-variable warning, the credential kind and construction are all
+// read from it.
+var credentialMethods = []credentialMethod{
+	{
+		name: "client secret", chosenBy: clientSecretAttr,
+		requires: servicePrincipal, principal: clientIDAttr,
+		build: newClientSecretCredential,
+	},
+	{
+		name: "client certificate", chosenBy: clientCertificatePathAttr,
+		requires: servicePrincipal, principal: clientIDAttr, uses: []providerAttribute{clientCertificatePasswordAttr},
+		check: checkCertificateOptions, build: newClientCertificateCredential,
+	},
+	{
+		name: "inline client certificate", chosenBy: clientCertificateAttr,
+		requires: servicePrincipal, principal: clientIDAttr, uses: []providerAttribute{clientCertificatePasswordAttr},
+		build: newInlineCertificateCredential,
+	},
+	{
+		// One row for every OIDC token source, Azure DevOps' included: azurerm chooses them all
+		// with use_oidc, and checkOIDCOptions makes sure exactly one source is given.
+		name: "OIDC / workload identity", chosenBy: useOIDCAttr,
+		requires: servicePrincipal, principal: clientIDAttr,
+		uses:  []providerAttribute{oidcTokenAttr, oidcTokenFilePathAttr, oidcRequestURLAttr, oidcRequestTokenAttr, adoPipelineServiceConnectionIDAttr},
+		proof: oidcTokenSource, check: checkOIDCOptions, build: newOIDCCredential,
+	},
+	{
+		name: "AKS workload identity", chosenBy: useAKSWorkloadIdentityAttr,
+		requires: []*stringAttribute[string]{tenantIDAttr, clientIDAttr, oidcTokenFilePathAttr}, principal: clientIDAttr,
+		build: newAKSWorkloadIdentityCredential,
+	},
+	{name: "managed identity", chosenBy: useMSIAttr, uses: []providerAttribute{clientIDAttr}, build: newManagedIdentityCredential},
+	{name: "Azure CLI", chosenBy: useCLIAttr, uses: []providerAttribute{tenantIDAttr}, build: newAzureCLICredential},
+	{name: "Azure default credential chain", uses: []providerAttribute{tenantIDAttr}, build: newDefaultCredential},
+}
 
 // credentialOptions are what every credential is built with: the cloud, or a custom authority.
 type credentialOptions struct {
