@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// The test vectors of DESIGN.md section 2 and docs/guides/key-vault-layout.md.
+// The test vectors of docs/guides/key-vault-layout.md (section "Test vectors").
 var keyVaultNameVectors = []struct {
 	scope Scope
 	kind  Kind
