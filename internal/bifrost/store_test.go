@@ -971,3 +971,28 @@ func TestStoreDisabledSecret(t *testing.T) {
 	}
 	v.assertCounts(t, "delete a disabled secret", map[string]int{emulator.OpGetSecret: 1, emulator.OpListSecretVersions: 1, emulator.OpDeleteSecret: 1})
 }
+
+// A disabled secret with an expiry date, updated to enabled and without the date in one go:
+// Key Vault hides its value, so the store enables it first, then writes the value again
+// without the date.
+func TestStoreUpdateMetadata_enableAndClear(t *testing.T) {
+	v := newTestVault(t, emulator.Options{})
+	s := v.store(t, emulator.OfficerName, StoreOptions{})
+	ctx := testContext(t)
+	e := secretEntry(orgA, "smtp", "kept-value")
+	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	e.Enabled, e.ExpiresAt = false, &exp
+	created := mustCreate(t, s, e)
+	e.Enabled, e.ExpiresAt, e.Owner = true, nil, created.Owner
+	updated, _, err := s.UpdateMetadata(ctx, e)
+	if err != nil {
+		t.Fatalf("enabling and clearing the expiry date: %v", err)
+	}
+	got, err := s.Get(ctx, orgA, KindSecret, "smtp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Enabled || got.ExpiresAt != nil || got.Value != "kept-value" || got.Version != updated.Version || got.Version == created.Version {
+		t.Errorf("after the update: enabled %v, expiry %v, version %s (written %s, created %s)", got.Enabled, got.ExpiresAt, got.Version, updated.Version, created.Version)
+	}
+}

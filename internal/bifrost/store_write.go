@@ -165,8 +165,10 @@ func (s *Store) Rotate(ctx context.Context, e Entry, opts ...WriteOption) (*Entr
 // Clearing a not-before or expiry date or the content type is the exception: Key Vault's
 // PATCH leaves out what it is not given, and whether an explicit null clears a field is not
 // something to rely on, so the store then reads the value and writes a new version with it
-// and the new metadata (GET + PUT). A disabled secret's value cannot be read, so for one the
-// store PATCHes with explicit nulls and fails with ErrInvalid if Key Vault kept the field.
+// and the new metadata (GET + PUT). A disabled secret's value cannot be read: one the update
+// enables is enabled first and then read (GET + PATCH + GET + PUT); for one that stays
+// disabled the store PATCHes with explicit nulls and fails with ErrInvalid if Key Vault kept
+// the field.
 func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption) (*Entry, []string, error) {
 	const op = "update"
 	t, err := prepare(op, &e, false)
@@ -193,6 +195,13 @@ func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption
 	}
 	e.Owner = o.ownerToWrite(e.Owner)
 	clears := clearedFields(cur, e)
+	if len(clears) > 0 && !hasValue && !cur.Enabled && e.Enabled {
+		// Disabled, so its value is hidden, but the update enables it: enable it first, and its
+		// value can then be read to write it again without what a PATCH cannot clear.
+		if cur, hasValue, err = s.enableForRewrite(ctx, t, op, cur); err != nil {
+			return nil, nil, err
+		}
+	}
 	if len(clears) > 0 && hasValue {
 		e.Value = cur.Value
 		written, err := s.setSecret(ctx, t, e)
@@ -240,6 +249,21 @@ func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption
 				"enable the secret (enabled = true) in one apply, then remove the %s in the next", strings.Join(kept, " and "), strings.Join(kept, " and "))
 	}
 	return &updated, untouchedChanges(cur, e, updated, fields), nil
+}
+
+// enableForRewrite enables the version cur (a PATCH of enabled alone) and reads the entry again,
+// now with its value: two requests more than an update that can read the value at once.
+func (s *Store) enableForRewrite(ctx context.Context, t target, op string, cur Entry) (Entry, bool, error) {
+	enabled := true
+	params := azsecrets.UpdateSecretPropertiesParameters{SecretAttributes: &azsecrets.SecretAttributes{Enabled: &enabled}}
+	err := s.call(ctx, func() error {
+		_, err := s.kv.UpdateSecretProperties(ctx, t.kvName, cur.Version, params)
+		return err
+	})
+	if err != nil {
+		return cur, false, t.mapError(op, err)
+	}
+	return s.latest(ctx, t, op)
 }
 
 // requireReferencedSecret checks, before a secret_reference config is
