@@ -11,17 +11,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
 
-// The schema attributes both entry resources have, and the conversions between Key Vault's
-// and Terraform's types they share. Each resource starts from entryAttributes and adds its own.
+// The schema attributes and the resource identity both entry resources have, and the
+// conversions between Key Vault's and Terraform's types they share. Each resource starts from
+// entryAttributes and adds its own.
 
 // entryAttributes returns the attributes of entryModel for an entry of kind; valueDescription
 // describes `value` for this kind.
@@ -239,4 +242,36 @@ func tagsValue(tags map[string]string, prior types.Map) types.Map {
 		elems[k] = types.StringValue(v)
 	}
 	return types.MapValueMust(types.StringType, elems)
+}
+
+// Resource identity (Terraform >= 1.12, OpenTofu >= 1.12): an entry is identified by its scope
+// and its name (or key), the same pair as the `{scope}/{name}` import id. CLIs without identity
+// support simply ignore it.
+
+func entryIdentitySchema(nameAttr, nameDescription string) identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"organization_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The scope: `global` or the organization UUID, lower-case.",
+			},
+			nameAttr: identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       nameDescription,
+			},
+		},
+	}
+}
+
+// setEntryIdentity records the identity of an entry. An adopted Key Vault secret that has no
+// Bifrost name yet gets empty attributes until its first apply names it (the identity is
+// declared mutable for that reason).
+func setEntryIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, nameAttr string, scope string, name string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	var diags diag.Diagnostics
+	diags.Append(identity.SetAttribute(ctx, path.Root("organization_id"), scope)...)
+	diags.Append(identity.SetAttribute(ctx, path.Root(nameAttr), name)...)
+	return diags
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
@@ -81,4 +83,12 @@ func adoptionTarget(id string, c *providerClient) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+// importIDFromIdentity turns an identity given in an import block into the `{scope}/{name}` id.
+func importIDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, nameAttr string) (string, diag.Diagnostics) {
+	var org, name types.String
+	diags := identity.GetAttribute(ctx, path.Root("organization_id"), &org)
+	diags.Append(identity.GetAttribute(ctx, path.Root(nameAttr), &name)...)
+	return org.ValueString() + "/" + name.ValueString(), diags
 }
