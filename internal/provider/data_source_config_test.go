@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,25 +77,62 @@ func expectDiagnostic(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }
 
-// dsStateLacks fails when any attribute of any resource or data source in the state equals
-// one of values, except in the resources named in allowed. The failure names the attribute,
-// never the value.
-func dsStateLacks(allowed []string, values ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for name, rs := range s.RootModule().Resources {
-			if dsContains(allowed, name) || rs.Primary == nil {
-				continue
-			}
-			for attr, got := range rs.Primary.Attributes {
-				for _, val := range values {
-					if got == val || (len(val) >= 8 && strings.Contains(got, val)) {
-						return fmt.Errorf("%s.%s holds a seeded value; it must not be in the state", name, attr)
-					}
-				}
+// dsStateLacks is a state check that fails when any attribute of any resource or data source
+// in the state's root module equals one of values (or, for a value of 8 bytes or more, contains
+// it), except in the resources named in allowed. The failure names the attribute, never the
+// value.
+type dsStateLacks struct {
+	allowed []string
+	values  []string
+}
+
+func (c dsStateLacks) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if dsContains(c.allowed, r.Address) {
+			continue
+		}
+		if attr := c.holder(r.AttributeValues, ""); attr != "" {
+			resp.Error = fmt.Errorf("%s.%s holds a seeded value; it must not be in the state", r.Address, attr)
+			return
+		}
+	}
+}
+
+// holder returns the dotted path (as the flat state spells it: list.0.key) below prefix of the
+// first string, number or bool in v that holds one of the values, or "".
+func (c dsStateLacks) holder(v any, prefix string) string {
+	join := func(k string) string {
+		if prefix == "" {
+			return k
+		}
+		return prefix + "." + k
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if p := c.holder(e, join(k)); p != "" {
+				return p
 			}
 		}
-		return nil
+	case []any:
+		for i, e := range t {
+			if p := c.holder(e, join(strconv.Itoa(i))); p != "" {
+				return p
+			}
+		}
+	case nil:
+	default:
+		got := fmt.Sprint(t)
+		for _, val := range c.values {
+			if got == val || (len(val) >= 8 && strings.Contains(got, val)) {
+				return prefix
+			}
+		}
 	}
+	return ""
 }
 
 func dsContains(list []string, s string) bool {
@@ -151,25 +189,25 @@ data "bifrost_config" "default" {
   key = "api_key"
 }
 `, testOrg, testOrg, otherOrg, thirdOrg), providerOrg),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.bifrost_config.a", "value", "sk-test-org-a-51f0"),
-					resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", testOrg),
-					resource.TestCheckResourceAttr("data.bifrost_config.a", "id", testOrg+"/api_key"),
-					resource.TestCheckResourceAttr("data.bifrost_config.a", "type", "secret"),
-					resource.TestCheckNoResourceAttr("data.bifrost_config.a", "secret_id"),
-					resource.TestCheckNoResourceAttr("data.bifrost_config.a", "description"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("value"), knownvalue.StringExact("sk-test-org-a-51f0")),
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("resolved_scope"), knownvalue.StringExact(testOrg)),
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("id"), knownvalue.StringExact(testOrg+"/api_key")),
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("type"), knownvalue.StringExact("secret")),
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("secret_id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("description"), knownvalue.Null()),
 					// An upper-case organization id is the same organization.
-					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "value", "sk-test-org-a-51f0"),
-					resource.TestCheckResourceAttr("data.bifrost_config.a_upper", "resolved_scope", testOrg),
-					resource.TestCheckResourceAttr("data.bifrost_config.b", "value", "sk-test-org-b-93c2"),
-					resource.TestCheckResourceAttr("data.bifrost_config.b", "resolved_scope", otherOrg),
+					statecheck.ExpectKnownValue("data.bifrost_config.a_upper", attrPath("value"), knownvalue.StringExact("sk-test-org-a-51f0")),
+					statecheck.ExpectKnownValue("data.bifrost_config.a_upper", attrPath("resolved_scope"), knownvalue.StringExact(testOrg)),
+					statecheck.ExpectKnownValue("data.bifrost_config.b", attrPath("value"), knownvalue.StringExact("sk-test-org-b-93c2")),
+					statecheck.ExpectKnownValue("data.bifrost_config.b", attrPath("resolved_scope"), knownvalue.StringExact(otherOrg)),
 					// C has no api_key: config.get falls back to global.
-					resource.TestCheckResourceAttr("data.bifrost_config.c", "value", "sk-test-global-77aa"),
-					resource.TestCheckResourceAttr("data.bifrost_config.c", "resolved_scope", "global"),
-					resource.TestCheckResourceAttr("data.bifrost_config.c", "id", "global/api_key"),
-					resource.TestCheckResourceAttr("data.bifrost_config.default", "value", "sk-test-org-b-93c2"),
-					resource.TestCheckResourceAttr("data.bifrost_config.default", "resolved_scope", otherOrg),
-				),
+					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("value"), knownvalue.StringExact("sk-test-global-77aa")),
+					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("resolved_scope"), knownvalue.StringExact("global")),
+					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("id"), knownvalue.StringExact("global/api_key")),
+					statecheck.ExpectKnownValue("data.bifrost_config.default", attrPath("value"), knownvalue.StringExact("sk-test-org-b-93c2")),
+					statecheck.ExpectKnownValue("data.bifrost_config.default", attrPath("resolved_scope"), knownvalue.StringExact(otherOrg)),
+				},
 			},
 		},
 	})
@@ -216,23 +254,22 @@ data "bifrost_config" "global" {
   key             = "payments_token"
 }
 `, testOrg, otherOrg))
-	checks := func(value string) resource.TestCheckFunc {
-		var fs []resource.TestCheckFunc
+	checks := func(value string) []statecheck.StateCheck {
+		var cs []statecheck.StateCheck
 		for _, n := range []string{"a", "b", "global"} {
 			ds := "data.bifrost_config." + n
-			fs = append(fs,
-				resource.TestCheckResourceAttr(ds, "value", value),
-				resource.TestCheckResourceAttr(ds, "type", "secret_reference"),
-				resource.TestCheckResourceAttr(ds, "secret_id", secretID),
+			cs = append(cs,
+				statecheck.ExpectKnownValue(ds, attrPath("value"), knownvalue.StringExact(value)),
+				statecheck.ExpectKnownValue(ds, attrPath("type"), knownvalue.StringExact("secret_reference")),
+				statecheck.ExpectKnownValue(ds, attrPath("secret_id"), knownvalue.StringExact(secretID)),
 			)
 		}
-		fs = append(fs, resource.TestCheckResourceAttr("data.bifrost_config.a", "resolved_scope", testOrg))
-		return resource.ComposeAggregateTestCheckFunc(fs...)
+		return append(cs, statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("resolved_scope"), knownvalue.StringExact(testOrg)))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
-			{Config: config, Check: checks("tok-test-v1-0c8e")},
+			{Config: config, ConfigStateChecks: checks("tok-test-v1-0c8e")},
 			{
 				// Rotate the shared secret behind Terraform's back: every config sees the new
 				// value on the next read, and none of them is rewritten.
@@ -246,20 +283,19 @@ data "bifrost_config" "global" {
 						t.Fatalf("rotating the secret: %v", err)
 					}
 				},
-				Config: config,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checks("tok-test-v2-4d19"),
-					func(*terraform.State) error {
-						after := configVersions()
-						for i := range before {
-							if before[i] != after[i] {
-								return fmt.Errorf("config payments_token in %s got a new version (%s -> %s) when only the secret was rotated",
-									scopes[i], before[i], after[i])
-							}
+				Config:            config,
+				ConfigStateChecks: checks("tok-test-v2-4d19"),
+				// The configs' versions are in Key Vault, not in the state.
+				Check: func(*terraform.State) error {
+					after := configVersions()
+					for i := range before {
+						if before[i] != after[i] {
+							return fmt.Errorf("config payments_token in %s got a new version (%s -> %s) when only the secret was rotated",
+								scopes[i], before[i], after[i])
 						}
-						return nil
-					},
-				),
+					}
+					return nil
+				},
 			},
 		},
 	})
@@ -297,7 +333,9 @@ data "bifrost_config" "x" {
 	for _, k := range []string{"greeting", "retry_limit", "feature_on", "limits", "db_password"} {
 		fmt.Fprintf(&all, "data \"bifrost_config\" %q {\n  organization_id = %q\n  key = %q\n}\n", k, testOrg, k)
 	}
-	attr := resource.TestCheckResourceAttr
+	attr := func(ds, name, want string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds, attrPath(name), knownvalue.StringExact(want))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -317,7 +355,7 @@ data "bifrost_config" "x" {
 			},
 			{
 				Config: v.config(all.String()),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				ConfigStateChecks: []statecheck.StateCheck{
 					attr("data.bifrost_config.greeting", "type", "string"),
 					attr("data.bifrost_config.greeting", "value", "hello world"),
 					attr("data.bifrost_config.retry_limit", "type", "int"),
@@ -329,8 +367,8 @@ data "bifrost_config" "x" {
 					attr("data.bifrost_config.limits", "value", `{"daily":[1,2,3],"name":"x"}`),
 					attr("data.bifrost_config.db_password", "type", "secret"),
 					attr("data.bifrost_config.db_password", "value", "pw-test-a81c"),
-					resource.TestCheckNoResourceAttr("data.bifrost_config.db_password", "secret_id"),
-				),
+					statecheck.ExpectKnownValue("data.bifrost_config.db_password", attrPath("secret_id"), knownvalue.Null()),
+				},
 			},
 		},
 	})
@@ -365,11 +403,11 @@ data "bifrost_secrets" "all" {
 			{
 				// Key Vault Secrets User is all that reading needs.
 				Config: v.providerBlock("reader") + body,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.bifrost_secret.s", "value", "smtp-test-3b7a"),
-					resource.TestCheckResourceAttr("data.bifrost_config.c", "value", "smtp-test-3b7a"),
-					resource.TestCheckResourceAttr("data.bifrost_secrets.all", "secrets.#", "1"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.bifrost_secret.s", attrPath("value"), knownvalue.StringExact("smtp-test-3b7a")),
+					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("value"), knownvalue.StringExact("smtp-test-3b7a")),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.all", attrPath("secrets"), knownvalue.ListSizeExact(1)),
+				},
 			},
 		},
 	})

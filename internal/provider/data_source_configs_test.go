@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
@@ -32,8 +35,17 @@ func TestAccDataSourceConfigs_list(t *testing.T) {
 	}
 	dsSeed(t, v, entries...)
 
-	attr := resource.TestCheckResourceAttr
 	a := "data.bifrost_configs.a"
+	// item is the path of attribute name of the i-th config of a bifrost_configs data source.
+	item := func(i int, name string) tfjsonpath.Path {
+		return tfjsonpath.New("configs").AtSliceIndex(i).AtMapKey(name)
+	}
+	attr := func(ds string, i int, name, want string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds, item(i, name), knownvalue.StringExact(want))
+	}
+	configs := func(ds string, n int) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds, tfjsonpath.New("configs"), knownvalue.ListSizeExact(n))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -49,36 +61,37 @@ data "bifrost_configs" "empty" {
   organization_id = %q
 }
 `, testOrg, otherOrg)),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				ConfigStateChecks: []statecheck.StateCheck{
 					// Sorted by key; the secret "stripe" is not a config.
-					attr(a, "configs.#", "6"),
-					attr(a, "configs.0.key", "db_password"),
-					attr(a, "configs.0.type", "secret"),
-					attr(a, "configs.0.key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindConfig, "db_password")),
-					resource.TestCheckResourceAttrSet(a, "configs.0.updated_at"),
-					resource.TestCheckNoResourceAttr(a, "configs.0.description"),
-					resource.TestCheckNoResourceAttr(a, "configs.0.value"),
-					attr(a, "configs.1.key", "feature_on"),
-					attr(a, "configs.1.type", "bool"),
-					attr(a, "configs.2.key", "greeting"),
-					attr(a, "configs.2.type", "string"),
-					attr(a, "configs.3.key", "limits"),
-					attr(a, "configs.3.type", "json"),
-					attr(a, "configs.4.key", "retry_limit"),
-					attr(a, "configs.4.type", "int"),
-					attr(a, "configs.4.description", "Retries per call"),
-					attr(a, "configs.5.key", "stripe_key"),
-					attr(a, "configs.5.type", "secret_reference"),
+					configs(a, 6),
+					attr(a, 0, "key", "db_password"),
+					attr(a, 0, "type", "secret"),
+					attr(a, 0, "key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindConfig, "db_password")),
+					statecheck.ExpectKnownValue(a, item(0, "updated_at"), knownRFC3339),
+					statecheck.ExpectKnownValue(a, item(0, "description"), knownvalue.Null()),
+					// The list objects have no value attribute at all.
+					attrAbsent{a, tfjsonpath.New("configs").AtSliceIndex(0), "value"},
+					attr(a, 1, "key", "feature_on"),
+					attr(a, 1, "type", "bool"),
+					attr(a, 2, "key", "greeting"),
+					attr(a, 2, "type", "string"),
+					attr(a, 3, "key", "limits"),
+					attr(a, 3, "type", "json"),
+					attr(a, 4, "key", "retry_limit"),
+					attr(a, 4, "type", "int"),
+					attr(a, 4, "description", "Retries per call"),
+					attr(a, 5, "key", "stripe_key"),
+					attr(a, 5, "type", "secret_reference"),
 					// The reference target is not listed either.
-					resource.TestCheckNoResourceAttr(a, "configs.5.secret_id"),
+					attrAbsent{a, tfjsonpath.New("configs").AtSliceIndex(5), "secret_id"},
 
-					attr("data.bifrost_configs.global", "configs.#", "2"),
-					attr("data.bifrost_configs.global", "configs.0.key", "api_key"),
-					attr("data.bifrost_configs.global", "configs.1.key", "smtp_host"),
-					attr("data.bifrost_configs.empty", "configs.#", "0"),
+					configs("data.bifrost_configs.global", 2),
+					attr("data.bifrost_configs.global", 0, "key", "api_key"),
+					attr("data.bifrost_configs.global", 1, "key", "smtp_host"),
+					configs("data.bifrost_configs.empty", 0),
 
-					dsStateLacks(nil, values...),
-				),
+					dsStateLacks{values: values},
+				},
 			},
 		},
 	})

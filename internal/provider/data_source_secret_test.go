@@ -33,7 +33,9 @@ func TestAccDataSourceSecret_basic(t *testing.T) {
 	)[0]
 
 	ds := "data.bifrost_secret.full"
-	attr := resource.TestCheckResourceAttr
+	attr := func(ds, name, want string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds, attrPath(name), knownvalue.StringExact(want))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -92,31 +94,31 @@ data "bifrost_secret" "bare" {
   name = "bare"
 }
 `, testOrg), `organization_id = "global"`),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				ConfigStateChecks: []statecheck.StateCheck{
 					attr(ds, "id", testOrg+"/smtp-password"),
 					attr(ds, "value", "smtp-test-f00d"),
 					attr(ds, "content_type", "text/plain"),
 					attr(ds, "description", "SMTP relay password"),
-					attr(ds, "enabled", "true"),
+					statecheck.ExpectKnownValue(ds, attrPath("enabled"), knownvalue.Bool(true)),
 					attr(ds, "not_before", "2025-01-01T00:00:00Z"),
 					attr(ds, "expires_at", "2030-06-30T12:00:00Z"),
-					attr(ds, "tags.%", "2"),
-					attr(ds, "tags.team", "ops"),
-					attr(ds, "tags.env", "prod"),
+					statecheck.ExpectKnownValue(ds, attrPath("tags"), knownvalue.MapSizeExact(2)),
+					statecheck.ExpectKnownValue(ds, attrPath("tags").AtMapKey("team"), knownvalue.StringExact("ops")),
+					statecheck.ExpectKnownValue(ds, attrPath("tags").AtMapKey("env"), knownvalue.StringExact("prod")),
 					attr(ds, "version", written.Version),
 					attr(ds, "key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "smtp-password")),
 					attr(ds, "key_vault_secret_id", written.ID),
 					attr(ds, "created_at", written.CreatedAt.UTC().Format(time.RFC3339)),
-					resource.TestCheckResourceAttrSet(ds, "updated_at"),
+					statecheck.ExpectKnownValue(ds, attrPath("updated_at"), knownRFC3339),
 
 					attr("data.bifrost_secret.bare", "id", "global/bare"),
 					attr("data.bifrost_secret.bare", "value", "bare-test-1234"),
-					attr("data.bifrost_secret.bare", "tags.%", "0"),
-					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "content_type"),
-					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "description"),
-					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "not_before"),
-					resource.TestCheckNoResourceAttr("data.bifrost_secret.bare", "expires_at"),
-				),
+					statecheck.ExpectKnownValue("data.bifrost_secret.bare", attrPath("tags"), knownvalue.MapSizeExact(0)),
+					statecheck.ExpectKnownValue("data.bifrost_secret.bare", attrPath("content_type"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.bifrost_secret.bare", attrPath("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.bifrost_secret.bare", attrPath("not_before"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.bifrost_secret.bare", attrPath("expires_at"), knownvalue.Null()),
+				},
 			},
 		},
 	})

@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 )
@@ -39,7 +42,16 @@ func TestAccDataSourceSecrets_list(t *testing.T) {
 	}
 	dsSeed(t, v, entries...)
 
-	attr := resource.TestCheckResourceAttr
+	// item is the path of attribute name of the i-th secret of a bifrost_secrets data source.
+	item := func(i int, name string) tfjsonpath.Path {
+		return tfjsonpath.New("secrets").AtSliceIndex(i).AtMapKey(name)
+	}
+	attr := func(ds string, i int, name, want string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds, item(i, name), knownvalue.StringExact(want))
+	}
+	secrets := func(ds string, n int) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds, tfjsonpath.New("secrets"), knownvalue.ListSizeExact(n))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -56,37 +68,37 @@ data "bifrost_secrets" "empty" {
   organization_id = %q
 }
 `, testOrg, thirdOrg), fmt.Sprintf("organization_id = %q", otherOrg)),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					attr("data.bifrost_secrets.a", "secrets.#", "27"),
-					attr("data.bifrost_secrets.a", "secrets.0.name", "svc-00"),
-					attr("data.bifrost_secrets.a", "secrets.0.id", testOrg+"/svc-00"),
-					attr("data.bifrost_secrets.a", "secrets.0.enabled", "true"),
-					attr("data.bifrost_secrets.a", "secrets.0.key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "svc-00")),
-					resource.TestCheckResourceAttrSet("data.bifrost_secrets.a", "secrets.0.updated_at"),
-					attr("data.bifrost_secrets.a", "secrets.26.name", "svc-26"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					secrets("data.bifrost_secrets.a", 27),
+					attr("data.bifrost_secrets.a", 0, "name", "svc-00"),
+					attr("data.bifrost_secrets.a", 0, "id", testOrg+"/svc-00"),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.a", item(0, "enabled"), knownvalue.Bool(true)),
+					attr("data.bifrost_secrets.a", 0, "key_vault_secret_name", bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "svc-00")),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.a", item(0, "updated_at"), knownRFC3339),
+					attr("data.bifrost_secrets.a", 26, "name", "svc-26"),
 					// The list objects have no value attribute at all.
-					resource.TestCheckNoResourceAttr("data.bifrost_secrets.a", "secrets.0.value"),
+					attrAbsent{"data.bifrost_secrets.a", tfjsonpath.New("secrets").AtSliceIndex(0), "value"},
 
-					attr("data.bifrost_secrets.global", "secrets.#", "3"),
-					attr("data.bifrost_secrets.global", "secrets.0.name", "retired"),
-					attr("data.bifrost_secrets.global", "secrets.0.enabled", "false"),
-					attr("data.bifrost_secrets.global", "secrets.1.name", "smtp-password"),
-					attr("data.bifrost_secrets.global", "secrets.1.id", "global/smtp-password"),
-					attr("data.bifrost_secrets.global", "secrets.1.content_type", "text/plain"),
-					attr("data.bifrost_secrets.global", "secrets.1.description", "SMTP relay"),
-					attr("data.bifrost_secrets.global", "secrets.1.tags.%", "1"),
-					attr("data.bifrost_secrets.global", "secrets.1.tags.team", "ops"),
-					attr("data.bifrost_secrets.global", "secrets.2.name", "webhook-signing"),
-					attr("data.bifrost_secrets.global", "secrets.2.tags.%", "0"),
-					resource.TestCheckNoResourceAttr("data.bifrost_secrets.global", "secrets.2.description"),
+					secrets("data.bifrost_secrets.global", 3),
+					attr("data.bifrost_secrets.global", 0, "name", "retired"),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.global", item(0, "enabled"), knownvalue.Bool(false)),
+					attr("data.bifrost_secrets.global", 1, "name", "smtp-password"),
+					attr("data.bifrost_secrets.global", 1, "id", "global/smtp-password"),
+					attr("data.bifrost_secrets.global", 1, "content_type", "text/plain"),
+					attr("data.bifrost_secrets.global", 1, "description", "SMTP relay"),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.global", item(1, "tags"), knownvalue.MapSizeExact(1)),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.global", item(1, "tags").AtMapKey("team"), knownvalue.StringExact("ops")),
+					attr("data.bifrost_secrets.global", 2, "name", "webhook-signing"),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.global", item(2, "tags"), knownvalue.MapSizeExact(0)),
+					statecheck.ExpectKnownValue("data.bifrost_secrets.global", item(2, "description"), knownvalue.Null()),
 
-					attr("data.bifrost_secrets.b", "secrets.#", "1"),
-					attr("data.bifrost_secrets.b", "secrets.0.id", otherOrg+"/b-only"),
-					attr("data.bifrost_secrets.empty", "secrets.#", "0"),
+					secrets("data.bifrost_secrets.b", 1),
+					attr("data.bifrost_secrets.b", 0, "id", otherOrg+"/b-only"),
+					secrets("data.bifrost_secrets.empty", 0),
 
 					// Not one seeded value anywhere in the state.
-					dsStateLacks(nil, values...),
-				),
+					dsStateLacks{values: values},
+				},
 			},
 		},
 	})

@@ -68,18 +68,18 @@ provider "echo" {
 }
 resource "echo" "test" {}
 `, testOrg, testOrg)),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("echo.test", "data.ref_value", "sk-test-eph-stripe-1d1d"),
-					resource.TestCheckResourceAttr("echo.test", "data.ref_type", "secret_reference"),
-					resource.TestCheckResourceAttr("echo.test", "data.ref_secret_id", "global/stripe"),
-					resource.TestCheckResourceAttr("echo.test", "data.ref_resolved_scope", testOrg),
-					resource.TestCheckResourceAttr("echo.test", "data.ref_id", testOrg+"/stripe_key"),
-					resource.TestCheckResourceAttr("echo.test", "data.fallback_value", "pw-test-eph-global-2e2e"),
-					resource.TestCheckResourceAttr("echo.test", "data.fallback_type", "secret"),
-					resource.TestCheckResourceAttr("echo.test", "data.fallback_scope", "global"),
-					resource.TestCheckResourceAttr("echo.test", "data.fallback_has_secret", "false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", echoed("ref_value"), knownvalue.StringExact("sk-test-eph-stripe-1d1d")),
+					statecheck.ExpectKnownValue("echo.test", echoed("ref_type"), knownvalue.StringExact("secret_reference")),
+					statecheck.ExpectKnownValue("echo.test", echoed("ref_secret_id"), knownvalue.StringExact("global/stripe")),
+					statecheck.ExpectKnownValue("echo.test", echoed("ref_resolved_scope"), knownvalue.StringExact(testOrg)),
+					statecheck.ExpectKnownValue("echo.test", echoed("ref_id"), knownvalue.StringExact(testOrg+"/stripe_key")),
+					statecheck.ExpectKnownValue("echo.test", echoed("fallback_value"), knownvalue.StringExact("pw-test-eph-global-2e2e")),
+					statecheck.ExpectKnownValue("echo.test", echoed("fallback_type"), knownvalue.StringExact("secret")),
+					statecheck.ExpectKnownValue("echo.test", echoed("fallback_scope"), knownvalue.StringExact("global")),
+					statecheck.ExpectKnownValue("echo.test", echoed("fallback_has_secret"), knownvalue.Bool(false)),
 					dsOnlyEchoHolds("sk-test-eph-stripe-1d1d", "pw-test-eph-global-2e2e"),
-				),
+				},
 			},
 		},
 	})
@@ -127,8 +127,8 @@ resource "echo" "test" {}
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("pw-test-eph-pin-v1-4f4f")),
 					statecheck.ExpectKnownValue("echo.test", echoed("resolved_scope"), knownvalue.StringExact("global")),
+					dsOnlyEchoHolds("pw-test-eph-pin-v1-4f4f", "pw-test-eph-pin-v2-6b6b", "sk-test-eph-pin-5a5a"),
 				},
-				Check: dsOnlyEchoHolds("pw-test-eph-pin-v1-4f4f", "pw-test-eph-pin-v2-6b6b", "sk-test-eph-pin-5a5a"),
 			},
 		},
 	})

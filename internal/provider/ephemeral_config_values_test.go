@@ -58,8 +58,8 @@ resource "echo" "test" {}
 					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("sources").AtMapKey("stripe_key").AtMapKey("secret_id"),
 						knownvalue.StringExact("global/stripe")),
 					absent,
+					dsOnlyEchoHolds(cvRegion, cvStripe),
 				},
-				Check: dsOnlyEchoHolds(cvRegion, cvStripe),
 			},
 		},
 	})

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -9,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -33,22 +34,28 @@ func dsEchoConfig(v *accVault, body string) string {
 
 var dsRequiredProviders = regexp.MustCompile(`required_providers\s*\{`)
 
-// dsOnlyEchoHolds asserts what an ephemeral test may find in the state: the echo resource
-// (which exists to show the ephemeral value to the test, so it holds it by design) and
+// dsOnlyEchoHolds is a state check of what an ephemeral test may find in the state: the echo
+// resource (which exists to show the ephemeral value to the test, so it holds it by design) and
 // nothing else that holds any of values, and no bifrost object at all, since ephemeral
 // resources are never stored.
-func dsOnlyEchoHolds(values ...string) resource.TestCheckFunc {
-	return resource.ComposeAggregateTestCheckFunc(
-		dsStateLacks([]string{"echo.test"}, values...),
-		func(s *terraform.State) error {
-			for name := range s.RootModule().Resources {
-				if strings.Contains(name, "bifrost_") {
-					return fmt.Errorf("%s is in the state; an ephemeral resource must never be stored", name)
-				}
+func dsOnlyEchoHolds(values ...string) statecheck.StateCheck {
+	return dsOnlyEcho{dsStateLacks{allowed: []string{"echo.test"}, values: values}}
+}
+
+type dsOnlyEcho struct{ lacks dsStateLacks }
+
+func (c dsOnlyEcho) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	c.lacks.CheckState(ctx, req, resp)
+	var stored error
+	if req.State != nil && req.State.Values != nil && req.State.Values.RootModule != nil {
+		for _, r := range req.State.Values.RootModule.Resources {
+			if strings.Contains(r.Address, "bifrost_") {
+				stored = fmt.Errorf("%s is in the state; an ephemeral resource must never be stored", r.Address)
+				break
 			}
-			return nil
-		},
-	)
+		}
+	}
+	resp.Error = errors.Join(resp.Error, stored)
 }
 
 func TestAccEphemeralSecret_echo(t *testing.T) {
@@ -74,14 +81,14 @@ provider "echo" {
 }
 resource "echo" "test" {}
 `, testOrg)),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("echo.test", "data.value", "smtp-test-eph-7c7c"),
-					resource.TestCheckResourceAttr("echo.test", "data.id", testOrg+"/smtp-password"),
-					resource.TestCheckResourceAttr("echo.test", "data.version", written.Version),
-					resource.TestCheckResourceAttr("echo.test", "data.key_vault_secret_name",
-						bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "smtp-password")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("smtp-test-eph-7c7c")),
+					statecheck.ExpectKnownValue("echo.test", echoed("id"), knownvalue.StringExact(testOrg+"/smtp-password")),
+					statecheck.ExpectKnownValue("echo.test", echoed("version"), knownvalue.StringExact(written.Version)),
+					statecheck.ExpectKnownValue("echo.test", echoed("key_vault_secret_name"),
+						knownvalue.StringExact(bifrost.KeyVaultName(testOrg, bifrost.KindSecret, "smtp-password"))),
 					dsOnlyEchoHolds("smtp-test-eph-7c7c"),
-				),
+				},
 			},
 		},
 	})
@@ -180,8 +187,8 @@ resource "echo" "test" {}
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("smtp-test-eph-v1-8b8b")),
 					statecheck.ExpectKnownValue("echo.test", echoed("version"), knownvalue.StringExact(first.Version)),
+					dsOnlyEchoHolds("smtp-test-eph-v1-8b8b", "smtp-test-eph-v2-9c9c"),
 				},
-				Check: dsOnlyEchoHolds("smtp-test-eph-v1-8b8b", "smtp-test-eph-v2-9c9c"),
 			},
 		},
 	})

@@ -125,10 +125,10 @@ data "bifrost_config" "stripe" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					v.checkVaultValue(scope, "stripe-key", value),
 					v.checkLegacyUntouched(legacy, legacyVersion, value),
-					resource.TestCheckNoResourceAttr("bifrost_secret.stripe", "value"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					valuesAbsent{value},
+					statecheck.ExpectKnownValue("bifrost_secret.stripe", tfjsonpath.New("value"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("bifrost_secret.stripe", tfjsonpath.New("key_vault_secret_name"),
 						knownvalue.StringExact(bifrost.KeyVaultName(scope, bifrost.KindSecret, "stripe-key"))),
 					statecheck.ExpectKnownValue("bifrost_secret.stripe", tfjsonpath.New("value_from_key_vault_secret"), knownvalue.StringExact(legacy)),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -18,8 +19,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/bifrost"
 	"github.com/bifrost-platform/terraform-provider-bifrost/internal/emulator"
@@ -242,4 +245,68 @@ func (c valuesAbsent) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 	}
 	delete(plan, "configuration")
 	resp.Error = c.scan("plan", plan)
+}
+
+// stateAttributes returns the attributes of the root module resource or data source at address
+// in the state a state check gets, or an error naming what is missing.
+func stateAttributes(req statecheck.CheckStateRequest, address string) (map[string]any, error) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		return nil, errors.New("the state has no root module")
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address == address {
+			return r.AttributeValues, nil
+		}
+	}
+	return nil, fmt.Errorf("%s - Resource not found in state", address)
+}
+
+// attrAbsent is a state check: the object at parent in the resource's attributes has no
+// attribute name, or has it null. knownvalue.Null needs the attribute to be in the schema; this
+// asserts that an object does not have it at all (a list data source's items have no value).
+type attrAbsent struct {
+	address string
+	parent  tfjsonpath.Path
+	name    string
+}
+
+func (c attrAbsent) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	attrs, err := stateAttributes(req, c.address)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	got, err := tfjsonpath.Traverse(attrs, c.parent)
+	if err != nil {
+		resp.Error = fmt.Errorf("%s.%s: %w", c.address, c.parent, err)
+		return
+	}
+	obj, ok := got.(map[string]any)
+	if !ok {
+		resp.Error = fmt.Errorf("%s.%s is a %T, not an object", c.address, c.parent, got)
+		return
+	}
+	if v, ok := obj[c.name]; ok && v != nil {
+		resp.Error = fmt.Errorf("%s.%s: attribute %s found when not expected", c.address, c.parent, c.name)
+	}
+}
+
+// knownRFC3339 is a known value check: a string that is an RFC 3339 time (a timestamp the test
+// cannot know, but which must be set and well-formed).
+var knownRFC3339 = knownvalue.StringFunc(func(v string) error {
+	if _, err := time.Parse(time.RFC3339, v); err != nil {
+		return fmt.Errorf("%q is not an RFC 3339 time: %w", v, err)
+	}
+	return nil
+})
+
+// knownSecretValue is a known value check for a (possibly sensitive) string that names neither
+// value when it fails, only their lengths.
+func knownSecretValue(want string) knownvalue.Check {
+	return knownvalue.StringFunc(func(got string) error {
+		if got != want {
+			return fmt.Errorf("does not hold the expected value (%d bytes, want %d bytes)", len(got), len(want))
+		}
+		return nil
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,21 +74,8 @@ func cfgAccStoredDescription(t *testing.T, v *accVault, want string) resource.Te
 }
 
 // cfgAccAttrIs checks a (possibly sensitive) attribute without printing either value.
-func cfgAccAttrIs(name, attr, want string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[name]
-		if !ok {
-			return fmt.Errorf("%s not found in state", name)
-		}
-		got, ok := rs.Primary.Attributes[attr]
-		if !ok {
-			return fmt.Errorf("%s: attribute %s is not set", name, attr)
-		}
-		if got != want {
-			return fmt.Errorf("%s: attribute %s does not hold the expected value (%d bytes, want %d bytes)", name, attr, len(got), len(want))
-		}
-		return nil
-	}
+func cfgAccAttrIs(name, attr, want string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(name, tfjsonpath.New(attr), knownSecretValue(want))
 }
 
 // cfgAccCheckSoftDeleted is a CheckDestroy: each named config is gone from the live list but
@@ -129,17 +117,18 @@ func cfgAccKVName(scope, key string) string {
 }
 
 // cfgAccComputed checks the computed attributes every config has after apply.
-func cfgAccComputed(name, scope, key string) resource.TestCheckFunc {
-	return resource.ComposeAggregateTestCheckFunc(
-		resource.TestCheckResourceAttr(name, "id", scope+"/"+key),
-		resource.TestCheckResourceAttr(name, "organization_id", scope),
-		resource.TestCheckResourceAttr(name, "key", key),
-		resource.TestCheckResourceAttr(name, "key_vault_secret_name", cfgAccKVName(scope, key)),
-		resource.TestMatchResourceAttr(name, "key_vault_secret_id", regexp.MustCompile(`^https://.+/secrets/`+regexp.QuoteMeta(cfgAccKVName(scope, key))+`$`)),
-		resource.TestMatchResourceAttr(name, "version", cfgAccVersionRe),
-		resource.TestCheckResourceAttrSet(name, "created_at"),
-		resource.TestCheckResourceAttrSet(name, "updated_at"),
-	)
+func cfgAccComputed(name, scope, key string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringExact(scope+"/"+key)),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("organization_id"), knownvalue.StringExact(scope)),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("key"), knownvalue.StringExact(key)),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(scope, key))),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("key_vault_secret_id"),
+			knownvalue.StringRegexp(regexp.MustCompile(`^https://.+/secrets/`+regexp.QuoteMeta(cfgAccKVName(scope, key))+`$`))),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("version"), knownvalue.StringRegexp(cfgAccVersionRe)),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("created_at"), knownRFC3339),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("updated_at"), knownRFC3339),
+	}
 }
 
 func cfgAccTypesConfig(v *accVault, region, regionDescription string) string {
@@ -200,16 +189,6 @@ func TestAccConfig_types(t *testing.T) {
 			{
 				Config: cfgAccTypesConfig(v, "westeurope", "Region for new tenants"),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(str, testOrg, "default_region"),
-					cfgAccComputed("bifrost_config.int", testOrg, "max_retries"),
-					cfgAccComputed("bifrost_config.bool", testOrg, "tickets_enabled"),
-					cfgAccComputed("bifrost_config.json", testOrg, "escalation_policy"),
-					cfgAccComputed("bifrost_config.secret", testOrg, "Stripe_API_Key"),
-					resource.TestCheckResourceAttr(str, "type", "string"),
-					resource.TestCheckResourceAttr(str, "value", "westeurope"),
-					resource.TestCheckResourceAttr(str, "description", "Region for new tenants"),
-					resource.TestCheckNoResourceAttr(str, "secret_id"),
-					resource.TestCheckResourceAttr("bifrost_config.secret", "type", "secret"),
 					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
 					cfgAccStored(t, v, testOrg, "max_retries", bifrost.TypeInt, "42"),
 					cfgAccStored(t, v, testOrg, "tickets_enabled", bifrost.TypeBool, "true"),
@@ -217,9 +196,21 @@ func TestAccConfig_types(t *testing.T) {
 					cfgAccStored(t, v, testOrg, "Stripe_API_Key", bifrost.TypeSecret, "sk-test-types-0001"),
 					cfgAccStoredDescription(t, v, "Region for new tenants"),
 				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					versionChanges.AddStateValue(str, tfjsonpath.New("version")),
-				},
+				ConfigStateChecks: slices.Concat(
+					cfgAccComputed(str, testOrg, "default_region"),
+					cfgAccComputed("bifrost_config.int", testOrg, "max_retries"),
+					cfgAccComputed("bifrost_config.bool", testOrg, "tickets_enabled"),
+					cfgAccComputed("bifrost_config.json", testOrg, "escalation_policy"),
+					cfgAccComputed("bifrost_config.secret", testOrg, "Stripe_API_Key"),
+					[]statecheck.StateCheck{
+						statecheck.ExpectKnownValue(str, tfjsonpath.New("type"), knownvalue.StringExact("string")),
+						statecheck.ExpectKnownValue(str, tfjsonpath.New("value"), knownvalue.StringExact("westeurope")),
+						statecheck.ExpectKnownValue(str, tfjsonpath.New("description"), knownvalue.StringExact("Region for new tenants")),
+						statecheck.ExpectKnownValue(str, tfjsonpath.New("secret_id"), knownvalue.Null()),
+						statecheck.ExpectKnownValue("bifrost_config.secret", tfjsonpath.New("type"), knownvalue.StringExact("secret")),
+						versionChanges.AddStateValue(str, tfjsonpath.New("version")),
+					},
+				),
 			},
 			{
 				// A new value is a new Key Vault version, written in place.
@@ -235,12 +226,10 @@ func TestAccConfig_types(t *testing.T) {
 						plancheck.ExpectResourceAction("bifrost_config.int", plancheck.ResourceActionNoop),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(str, "value", "northeurope"),
-					resource.TestMatchResourceAttr(str, "version", cfgAccVersionRe),
-					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
-				),
+				Check: cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(str, tfjsonpath.New("value"), knownvalue.StringExact("northeurope")),
+					statecheck.ExpectKnownValue(str, tfjsonpath.New("version"), knownvalue.StringRegexp(cfgAccVersionRe)),
 					versionChanges.AddStateValue(str, tfjsonpath.New("version")),
 					versionKept.AddStateValue(str, tfjsonpath.New("version")),
 				},
@@ -257,11 +246,11 @@ func TestAccConfig_types(t *testing.T) {
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(str, "description", "Region for tenants created from now on"),
 					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
 					cfgAccStoredDescription(t, v, "Region for tenants created from now on"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(str, tfjsonpath.New("description"), knownvalue.StringExact("Region for tenants created from now on")),
 					versionKept.AddStateValue(str, tfjsonpath.New("version")),
 				},
 			},
@@ -269,11 +258,11 @@ func TestAccConfig_types(t *testing.T) {
 				// Removing the description clears the tag, still without a new version.
 				Config: cfgAccTypesConfig(v, "northeurope", ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckNoResourceAttr(str, "description"),
 					cfgAccStoredDescription(t, v, ""),
 					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "northeurope"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(str, tfjsonpath.New("description"), knownvalue.Null()),
 					versionKept.AddStateValue(str, tfjsonpath.New("version")),
 				},
 			},
@@ -348,7 +337,7 @@ func TestAccConfig_import(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check: resource.ComposeAggregateTestCheckFunc(
+				ConfigStateChecks: slices.Concat(
 					cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
 					cfgAccComputed("bifrost_config.psa", testOrg, "psa_api_token"),
 					cfgAccComputed("bifrost_config.global_flag", "global", "maintenance_mode"),
@@ -462,10 +451,8 @@ func TestAccConfig_drift(t *testing.T) {
 						plancheck.ExpectResourceAction("bifrost_config.webhook", plancheck.ResourceActionNoop),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
-					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
-				),
+				Check:             cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
+				ConfigStateChecks: cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
 			},
 		},
 	})
@@ -504,17 +491,14 @@ func TestAccConfig_writeOnly(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{free},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(name, testOrg, key),
-					resource.TestCheckNoResourceAttr(name, "value"),
-					resource.TestCheckNoResourceAttr(name, "value_wo"),
-					resource.TestCheckResourceAttr(name, "value_wo_version", "1"),
-					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, first),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
+				Check: cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, first),
+				ConfigStateChecks: append(cfgAccComputed(name, testOrg, key),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value_wo_version"), knownvalue.Int64Exact(1)),
 					free,
 					versionChanges.AddStateValue(name, tfjsonpath.New("version")),
-				},
+				),
 			},
 			{
 				// Rotation: a new value_wo and a new value_wo_version write a new version.
@@ -525,13 +509,11 @@ func TestAccConfig_writeOnly(t *testing.T) {
 						plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckNoResourceAttr(name, "value"),
-					resource.TestCheckNoResourceAttr(name, "value_wo"),
-					resource.TestCheckResourceAttr(name, "value_wo_version", "2"),
-					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, second),
-				),
+				Check: cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, second),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value_wo_version"), knownvalue.Int64Exact(2)),
 					free,
 					versionChanges.AddStateValue(name, tfjsonpath.New("version")),
 				},
@@ -547,11 +529,9 @@ func TestAccConfig_writeOnly(t *testing.T) {
 						plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(name, "value_wo_version", "2"),
-					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, second),
-				),
+				Check: cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, second),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("value_wo_version"), knownvalue.Int64Exact(2)),
 					free,
 					versionChanges.AddStateValue(name, tfjsonpath.New("version")),
 				},
@@ -639,30 +619,35 @@ func TestAccConfig_secretReference(t *testing.T) {
 	configs := []struct{ name, key string }{
 		{"ticketing", "ticketing_token"}, {"billing", "billing_token"}, {"monitoring", "monitoring_token"},
 	}
-	resolves := func(value string) resource.TestCheckFunc {
-		var checks []resource.TestCheckFunc
+	// resolves checks the state: every config points at its secret and resolves value.
+	resolves := func(value string) []statecheck.StateCheck {
+		var checks []statecheck.StateCheck
 		for _, c := range configs {
 			r, d := "bifrost_config."+c.name, "data.bifrost_config."+c.name
 			checks = append(checks,
-				resource.TestCheckResourceAttr(r, "secret_id", sharedID),
-				resource.TestCheckNoResourceAttr(r, "value"),
-				cfgAccStored(t, v, testOrg, c.key, bifrost.TypeSecretReference, sharedID),
+				statecheck.ExpectKnownValue(r, tfjsonpath.New("secret_id"), knownvalue.StringExact(sharedID)),
+				statecheck.ExpectKnownValue(r, tfjsonpath.New("value"), knownvalue.Null()),
 				cfgAccAttrIs(d, "value", value),
-				resource.TestCheckResourceAttr(d, "type", "secret_reference"),
-				resource.TestCheckResourceAttr(d, "resolved_scope", testOrg),
-				resource.TestCheckResourceAttr(d, "secret_id", sharedID),
+				statecheck.ExpectKnownValue(d, tfjsonpath.New("type"), knownvalue.StringExact("secret_reference")),
+				statecheck.ExpectKnownValue(d, tfjsonpath.New("resolved_scope"), knownvalue.StringExact(testOrg)),
+				statecheck.ExpectKnownValue(d, tfjsonpath.New("secret_id"), knownvalue.StringExact(sharedID)),
 			)
 		}
 		// The org config that points at a global secret.
-		checks = append(checks,
-			resource.TestCheckResourceAttr("bifrost_config.smtp", "secret_id", "global/smtp-password"),
-			cfgAccStored(t, v, testOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"),
+		return append(checks,
+			statecheck.ExpectKnownValue("bifrost_config.smtp", tfjsonpath.New("secret_id"), knownvalue.StringExact("global/smtp-password")),
 			cfgAccAttrIs("data.bifrost_config.smtp", "value", "smtp-global-0001"),
-			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "resolved_scope", testOrg),
-			resource.TestCheckResourceAttr("data.bifrost_config.smtp", "secret_id", "global/smtp-password"),
+			statecheck.ExpectKnownValue("data.bifrost_config.smtp", tfjsonpath.New("resolved_scope"), knownvalue.StringExact(testOrg)),
+			statecheck.ExpectKnownValue("data.bifrost_config.smtp", tfjsonpath.New("secret_id"), knownvalue.StringExact("global/smtp-password")),
 		)
-		return resource.ComposeAggregateTestCheckFunc(checks...)
 	}
+	// stored checks Key Vault: every config is stored as a reference to its secret.
+	var storedChecks []resource.TestCheckFunc
+	for _, c := range configs {
+		storedChecks = append(storedChecks, cfgAccStored(t, v, testOrg, c.key, bifrost.TypeSecretReference, sharedID))
+	}
+	stored := resource.ComposeAggregateTestCheckFunc(append(storedChecks,
+		cfgAccStored(t, v, testOrg, "smtp_password", bifrost.TypeSecretReference, "global/smtp-password"))...)
 
 	var rotation []plancheck.PlanCheck
 	for _, c := range configs {
@@ -678,14 +663,16 @@ func TestAccConfig_secretReference(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: cfgAccReferenceConfig(v, v1),
-				Check:  resolves(v1),
+				Config:            cfgAccReferenceConfig(v, v1),
+				Check:             stored,
+				ConfigStateChecks: resolves(v1),
 			},
 			{
 				// Rotate the shared secret once: no config changes, every one resolves the new value.
-				Config:           cfgAccReferenceConfig(v, v2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: rotation},
-				Check:            resolves(v2),
+				Config:            cfgAccReferenceConfig(v, v2),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: rotation},
+				Check:             stored,
+				ConfigStateChecks: resolves(v2),
 			},
 		},
 	})
@@ -817,10 +804,8 @@ import {
 						plancheck.ExpectResourceAction("bifrost_config.stripe", plancheck.ResourceActionUpdate),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.stripe", testOrg, key),
-					cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, "sk-from-terraform"),
-				),
+				Check:             cfgAccStored(t, v, testOrg, key, bifrost.TypeSecret, "sk-from-terraform"),
+				ConfigStateChecks: cfgAccComputed("bifrost_config.stripe", testOrg, key),
 			},
 		},
 	})
@@ -953,10 +938,8 @@ resource "bifrost_config" "region" {
 						plancheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(testOrg, "default_region"))),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
-					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
-				),
+				Check:             cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
+				ConfigStateChecks: cfgAccComputed("bifrost_config.region", testOrg, "default_region"),
 			},
 			{
 				// Saying the same scope on the resource instead changes nothing.
@@ -1016,11 +999,9 @@ resource "bifrost_config" "suffix" {
   value           = ""
 }
 `, testOrg)),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.suffix", testOrg, "ticket_suffix"),
-					resource.TestCheckResourceAttr("bifrost_config.suffix", "value", ""),
-					cfgAccStored(t, v, testOrg, "ticket_suffix", bifrost.TypeString, ""),
-				),
+				Check: cfgAccStored(t, v, testOrg, "ticket_suffix", bifrost.TypeString, ""),
+				ConfigStateChecks: append(cfgAccComputed("bifrost_config.suffix", testOrg, "ticket_suffix"),
+					statecheck.ExpectKnownValue("bifrost_config.suffix", tfjsonpath.New("value"), knownvalue.StringExact(""))),
 			},
 		},
 	})
@@ -1043,12 +1024,12 @@ resource "bifrost_config" "region" {
   value           = "westeurope"
 }
 `, upper)),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("bifrost_config.region", "organization_id", upper),
-					resource.TestCheckResourceAttr("bifrost_config.region", "id", testOrg+"/default_region"),
-					resource.TestCheckResourceAttr("bifrost_config.region", "key_vault_secret_name", cfgAccKVName(testOrg, "default_region")),
-					cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
-				),
+				Check: cfgAccStored(t, v, testOrg, "default_region", bifrost.TypeString, "westeurope"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("organization_id"), knownvalue.StringExact(upper)),
+					statecheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("id"), knownvalue.StringExact(testOrg+"/default_region")),
+					statecheck.ExpectKnownValue("bifrost_config.region", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(cfgAccKVName(testOrg, "default_region"))),
+				},
 			},
 		},
 	})
@@ -1105,8 +1086,8 @@ func TestAccConfig_replace(t *testing.T) {
 		CheckDestroy:             cfgAccCheckSoftDeleted(t, v, otherOrg, "region"),
 		Steps: []resource.TestStep{
 			{
-				Config: cfgAccReplaceConfig(v, testOrg, "default_region"),
-				Check:  cfgAccComputed(name, testOrg, "default_region"),
+				Config:            cfgAccReplaceConfig(v, testOrg, "default_region"),
+				ConfigStateChecks: cfgAccComputed(name, testOrg, "default_region"),
 			},
 			{
 				// A new key is a new config: the old one is soft-deleted.
@@ -1118,10 +1099,10 @@ func TestAccConfig_replace(t *testing.T) {
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(name, testOrg, "region"),
 					cfgAccStored(t, v, testOrg, "region", bifrost.TypeString, "westeurope"),
 					cfgAccCheckSoftDeleted(t, v, testOrg, "default_region"),
 				),
+				ConfigStateChecks: cfgAccComputed(name, testOrg, "region"),
 			},
 			{
 				// Another organization is another config too.
@@ -1132,10 +1113,10 @@ func TestAccConfig_replace(t *testing.T) {
 					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed(name, otherOrg, "region"),
 					cfgAccStored(t, v, otherOrg, "region", bifrost.TypeString, "westeurope"),
 					cfgAccCheckSoftDeleted(t, v, testOrg, "region"),
 				),
+				ConfigStateChecks: cfgAccComputed(name, otherOrg, "region"),
 			},
 			{
 				// Changing the type rewrites the value in place with the new type tag.
@@ -1187,11 +1168,9 @@ resource "bifrost_config" "region" {
 			},
 			{
 				// By default the soft-deleted secret is recovered and gets the declared value.
-				Config: v.config(body),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					cfgAccComputed("bifrost_config.region", testOrg, key),
-					cfgAccStored(t, v, testOrg, key, bifrost.TypeString, "westeurope"),
-				),
+				Config:            v.config(body),
+				Check:             cfgAccStored(t, v, testOrg, key, bifrost.TypeString, "westeurope"),
+				ConfigStateChecks: cfgAccComputed("bifrost_config.region", testOrg, key),
 			},
 		},
 	})

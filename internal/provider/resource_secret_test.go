@@ -63,16 +63,14 @@ func TestAccSecret_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: v.config(secretConfig("smtp-password", "first-value", `content_type = "text/plain"`)),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("bifrost_secret.test", "id", testOrg+"/smtp-password"),
-					resource.TestCheckResourceAttr("bifrost_secret.test", "key_vault_secret_name", kvName),
-					resource.TestCheckResourceAttr("bifrost_secret.test", "key_vault_secret_id", v.VaultURL()+"secrets/"+kvName),
-					resource.TestMatchResourceAttr("bifrost_secret.test", "version", versionPattern),
-					resource.TestCheckResourceAttr("bifrost_secret.test", "enabled", "true"),
-					resource.TestCheckResourceAttrSet("bifrost_secret.test", "created_at"),
-					v.checkVaultValue(scope, "smtp-password", "first-value"),
-				),
+				Check:  v.checkVaultValue(scope, "smtp-password", "first-value"),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("id"), knownvalue.StringExact(testOrg+"/smtp-password")),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(kvName)),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("key_vault_secret_id"), knownvalue.StringExact(v.VaultURL()+"secrets/"+kvName)),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("version"), knownvalue.StringRegexp(versionPattern)),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("created_at"), knownRFC3339),
 					sameVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
 					newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
 				},
@@ -188,10 +186,10 @@ func TestAccSecret_drift(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("bifrost_secret.test", plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					v.checkVaultValue(scope, "api", "declared"),
-					resource.TestCheckResourceAttr("bifrost_secret.test", "content_type", "text/plain"),
-				),
+				Check: v.checkVaultValue(scope, "api", "declared"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("content_type"), knownvalue.StringExact("text/plain")),
+				},
 			},
 			{
 				// Deleted out of band: the plan creates it again (recovering the soft-deleted name).
@@ -231,12 +229,10 @@ resource "bifrost_secret" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: woConfig("wo-secret-one", 1),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckNoResourceAttr("bifrost_secret.test", "value"),
-					resource.TestCheckNoResourceAttr("bifrost_secret.test", "value_wo"),
-					v.checkVaultValue(scope, "db", "wo-secret-one"),
-				),
+				Check:  v.checkVaultValue(scope, "db", "wo-secret-one"),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("value"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("value_wo"), knownvalue.Null()),
 					valuesAbsent{"wo-secret-one"},
 					newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
 				},
@@ -307,15 +303,15 @@ func TestAccSecret_softDelete(t *testing.T) {
 	v := newAccVault(t)
 	scope := bifrost.Scope(testOrg)
 	kvName := bifrost.KeyVaultName(scope, bifrost.KindSecret, "recycled")
-	var firstVersion string
+	// The first version, recorded at step 1, must differ from the one the re-creation writes.
+	newVersion := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
 				Config: v.config(secretConfig("recycled", "one", "")),
-				Check: func(s *terraform.State) error {
-					firstVersion = s.RootModule().Resources["bifrost_secret.test"].Primary.Attributes["version"]
-					return nil
+				ConfigStateChecks: []statecheck.StateCheck{
+					newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
 				},
 			},
 			{
@@ -326,15 +322,11 @@ func TestAccSecret_softDelete(t *testing.T) {
 			{
 				// Creating the same name again recovers it and writes a new version.
 				Config: v.config(secretConfig("recycled", "two", "")),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					v.checkVaultValue(scope, "recycled", "two"),
-					func(s *terraform.State) error {
-						if s.RootModule().Resources["bifrost_secret.test"].Primary.Attributes["version"] == firstVersion {
-							return errors.New("the re-created secret kept its old version")
-						}
-						return nil
-					},
-				),
+				Check:  v.checkVaultValue(scope, "recycled", "two"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					// The re-created secret does not keep its old version.
+					newVersion.AddStateValue("bifrost_secret.test", tfjsonpath.New("version")),
+				},
 			},
 			{
 				// With recovery off, the soft-deleted name is a clear error.
@@ -390,20 +382,21 @@ func TestAccSecret_adoptByURL(t *testing.T) {
 			{
 				// The first apply names it and adds the provider's tags; the physical name stays.
 				Config: cfg,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("bifrost_secret.test", "key_vault_secret_name", legacy),
-					resource.TestCheckResourceAttr("bifrost_secret.test", "id", testOrg+"/stripe-key"),
-					func(*terraform.State) error {
-						got, err := v.kvClient().GetSecret(context.Background(), legacy, "", nil)
-						if err != nil {
-							return err
-						}
-						if got.Tags[bifrost.TagName] == nil || *got.Tags[bifrost.TagName] != "stripe-key" {
-							return errors.New("the adopted secret did not get its bifrost-name tag")
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("key_vault_secret_name"), knownvalue.StringExact(legacy)),
+					statecheck.ExpectKnownValue("bifrost_secret.test", tfjsonpath.New("id"), knownvalue.StringExact(testOrg+"/stripe-key")),
+				},
+				// The tags are in Key Vault, not in the state.
+				Check: func(*terraform.State) error {
+					got, err := v.kvClient().GetSecret(context.Background(), legacy, "", nil)
+					if err != nil {
+						return err
+					}
+					if got.Tags[bifrost.TagName] == nil || *got.Tags[bifrost.TagName] != "stripe-key" {
+						return errors.New("the adopted secret did not get its bifrost-name tag")
+					}
+					return nil
+				},
 			},
 		},
 	})
