@@ -996,3 +996,53 @@ func TestStoreUpdateMetadata_enableAndClear(t *testing.T) {
 		t.Errorf("after the update: enabled %v, expiry %v, version %s (written %s, created %s)", got.Enabled, got.ExpiresAt, got.Version, updated.Version, created.Version)
 	}
 }
+
+// patchThenWriteKV lets another writer write a version right after the store's first PATCH.
+type patchThenWriteKV struct {
+	KeyVault
+	otherWriter func()
+}
+
+func (k *patchThenWriteKV) UpdateSecretProperties(ctx context.Context, name, version string, params azsecrets.UpdateSecretPropertiesParameters) (azsecrets.Secret, error) {
+	sec, err := k.KeyVault.UpdateSecretProperties(ctx, name, version, params)
+	if w := k.otherWriter; w != nil {
+		k.otherWriter = nil
+		w()
+	}
+	return sec, err
+}
+
+// An update that enables a disabled secret to write it again without its expiry date refuses,
+// rather than writing another writer's version (from between its PATCH and its read) as its own.
+func TestStoreUpdateMetadata_enableAndClearAfterAnotherWriter(t *testing.T) {
+	v := newTestVault(t, emulator.Options{})
+	ctx := testContext(t)
+	e := secretEntry(orgA, "smtp", "kept-value")
+	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	e.Enabled, e.ExpiresAt = false, &exp
+	created := mustCreate(t, v.store(t, emulator.OfficerName, StoreOptions{}), e)
+
+	other := v.client(t, emulator.OfficerName)
+	var theirs string
+	kv := &patchThenWriteKV{KeyVault: NewAzureKeyVault(v.client(t, emulator.OfficerName))}
+	kv.otherWriter = func() {
+		sec, err := other.SetSecret(ctx, created.KeyVaultName, azsecrets.SetSecretParameters{Value: to.Ptr("their-value"), Tags: toPtrMap(created.KeyVaultTags())}, nil)
+		if err != nil {
+			t.Fatalf("the other writer: %v", err)
+		}
+		theirs = sec.ID.Version()
+	}
+	s := NewStore(kv, StoreOptions{PollInterval: testPollInterval})
+	e.Enabled, e.ExpiresAt, e.Owner = true, nil, created.Owner
+	_, _, err := s.UpdateMetadata(ctx, e)
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), `another writer wrote version "`+theirs+`"`) {
+		t.Fatalf("update with another writer between its PATCH and its read: %v, want ErrChanged naming version %s", err, theirs)
+	}
+	got, err := v.store(t, emulator.OfficerName, StoreOptions{}).Get(ctx, orgA, KindSecret, "smtp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != theirs || got.Value != "their-value" {
+		t.Errorf("the vault's latest is version %s (%d bytes), want the other writer's %s untouched", got.Version, len(got.Value), theirs)
+	}
+}

@@ -252,7 +252,8 @@ func (s *Store) UpdateMetadata(ctx context.Context, e Entry, opts ...WriteOption
 }
 
 // enableForRewrite enables the version cur (a PATCH of enabled alone) and reads the entry again,
-// now with its value: two requests more than an update that can read the value at once.
+// now with its value: two requests more than an update that can read the value at once. A
+// version another writer wrote between the two is not rewritten as this update's own.
 func (s *Store) enableForRewrite(ctx context.Context, t target, op string, cur Entry) (Entry, bool, error) {
 	enabled := true
 	params := azsecrets.UpdateSecretPropertiesParameters{SecretAttributes: &azsecrets.SecretAttributes{Enabled: &enabled}}
@@ -263,7 +264,13 @@ func (s *Store) enableForRewrite(ctx context.Context, t target, op string, cur E
 	if err != nil {
 		return cur, false, t.mapError(op, err)
 	}
-	return s.latest(ctx, t, op)
+	got, hasValue, err := s.latest(ctx, t, op)
+	if err == nil && got.Version != cur.Version {
+		return got, false, t.errorf(ErrChanged, op, "the update enabled version %q to write it again without the fields it clears, "+
+			"but meanwhile another writer wrote version %q%s; nothing more was written. Plan again: the new plan shows the change",
+			cur.Version, got.Version, at(got.CreatedAt))
+	}
+	return got, hasValue, err
 }
 
 // requireReferencedSecret checks, before a secret_reference config is

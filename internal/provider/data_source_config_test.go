@@ -190,22 +190,22 @@ data "bifrost_config" "default" {
 }
 `, testOrg, testOrg, otherOrg, thirdOrg), providerOrg),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("value"), knownvalue.StringExact("sk-test-org-a-51f0")),
+					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("value"), knownSecretValue("sk-test-org-a-51f0")),
 					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("resolved_scope"), knownvalue.StringExact(testOrg)),
 					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("id"), knownvalue.StringExact(testOrg+"/api_key")),
 					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("type"), knownvalue.StringExact("secret")),
 					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("secret_id"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("data.bifrost_config.a", attrPath("description"), knownvalue.Null()),
 					// An upper-case organization id is the same organization.
-					statecheck.ExpectKnownValue("data.bifrost_config.a_upper", attrPath("value"), knownvalue.StringExact("sk-test-org-a-51f0")),
+					statecheck.ExpectKnownValue("data.bifrost_config.a_upper", attrPath("value"), knownSecretValue("sk-test-org-a-51f0")),
 					statecheck.ExpectKnownValue("data.bifrost_config.a_upper", attrPath("resolved_scope"), knownvalue.StringExact(testOrg)),
-					statecheck.ExpectKnownValue("data.bifrost_config.b", attrPath("value"), knownvalue.StringExact("sk-test-org-b-93c2")),
+					statecheck.ExpectKnownValue("data.bifrost_config.b", attrPath("value"), knownSecretValue("sk-test-org-b-93c2")),
 					statecheck.ExpectKnownValue("data.bifrost_config.b", attrPath("resolved_scope"), knownvalue.StringExact(otherOrg)),
 					// C has no api_key: config.get falls back to global.
-					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("value"), knownvalue.StringExact("sk-test-global-77aa")),
+					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("value"), knownSecretValue("sk-test-global-77aa")),
 					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("resolved_scope"), knownvalue.StringExact("global")),
 					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("id"), knownvalue.StringExact("global/api_key")),
-					statecheck.ExpectKnownValue("data.bifrost_config.default", attrPath("value"), knownvalue.StringExact("sk-test-org-b-93c2")),
+					statecheck.ExpectKnownValue("data.bifrost_config.default", attrPath("value"), knownSecretValue("sk-test-org-b-93c2")),
 					statecheck.ExpectKnownValue("data.bifrost_config.default", attrPath("resolved_scope"), knownvalue.StringExact(otherOrg)),
 				},
 			},
@@ -259,7 +259,7 @@ data "bifrost_config" "global" {
 		for _, n := range []string{"a", "b", "global"} {
 			ds := "data.bifrost_config." + n
 			cs = append(cs,
-				statecheck.ExpectKnownValue(ds, attrPath("value"), knownvalue.StringExact(value)),
+				statecheck.ExpectKnownValue(ds, attrPath("value"), knownSecretValue(value)),
 				statecheck.ExpectKnownValue(ds, attrPath("type"), knownvalue.StringExact("secret_reference")),
 				statecheck.ExpectKnownValue(ds, attrPath("secret_id"), knownvalue.StringExact(secretID)),
 			)
@@ -404,8 +404,8 @@ data "bifrost_secrets" "all" {
 				// Key Vault Secrets User is all that reading needs.
 				Config: v.providerBlock("reader") + body,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.bifrost_secret.s", attrPath("value"), knownvalue.StringExact("smtp-test-3b7a")),
-					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("value"), knownvalue.StringExact("smtp-test-3b7a")),
+					statecheck.ExpectKnownValue("data.bifrost_secret.s", attrPath("value"), knownSecretValue("smtp-test-3b7a")),
+					statecheck.ExpectKnownValue("data.bifrost_config.c", attrPath("value"), knownSecretValue("smtp-test-3b7a")),
 					statecheck.ExpectKnownValue("data.bifrost_secrets.all", attrPath("secrets"), knownvalue.ListSizeExact(1)),
 				},
 			},

@@ -191,10 +191,10 @@ data "bifrost_secret" "x" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(pinned, attrPath("value"), knownvalue.StringExact("smtp-test-v1-5e5e")),
+					statecheck.ExpectKnownValue(pinned, attrPath("value"), knownSecretValue("smtp-test-v1-5e5e")),
 					statecheck.ExpectKnownValue(pinned, attrPath("version"), knownvalue.StringExact(first.Version)),
 					statecheck.ExpectKnownValue(pinned, attrPath("id"), knownvalue.StringExact(testOrg+"/smtp-password")),
-					statecheck.ExpectKnownValue(latest, attrPath("value"), knownvalue.StringExact("smtp-test-v2-6f6f")),
+					statecheck.ExpectKnownValue(latest, attrPath("value"), knownSecretValue("smtp-test-v2-6f6f")),
 					statecheck.ExpectKnownValue(latest, attrPath("version"), knownvalue.StringExact(second.Version)),
 					latestVersion.AddStateValue(latest, attrPath("version")),
 				},
@@ -204,9 +204,9 @@ data "bifrost_secret" "x" {
 				PreConfig: func() { dsRotate(t, v, entry, "smtp-test-v3-7a7a") },
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(pinned, attrPath("value"), knownvalue.StringExact("smtp-test-v1-5e5e")),
+					statecheck.ExpectKnownValue(pinned, attrPath("value"), knownSecretValue("smtp-test-v1-5e5e")),
 					statecheck.ExpectKnownValue(pinned, attrPath("version"), knownvalue.StringExact(first.Version)),
-					statecheck.ExpectKnownValue(latest, attrPath("value"), knownvalue.StringExact("smtp-test-v3-7a7a")),
+					statecheck.ExpectKnownValue(latest, attrPath("value"), knownSecretValue("smtp-test-v3-7a7a")),
 					latestVersion.AddStateValue(latest, attrPath("version")),
 				},
 			},

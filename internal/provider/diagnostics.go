@@ -31,6 +31,7 @@ var storeErrorSummaries = []struct {
 	{bifrost.ErrCrossOrgReference, "Secret reference crosses organizations"},
 	{bifrost.ErrNotFound, "Entry not found"},
 	{bifrost.ErrInvalid, "Invalid value"},
+	{bifrost.ErrTimeout, "Key Vault did not finish in time"},
 }
 
 // storeDiagnostic turns a domain error into a diagnostic; action says what the provider was doing.

@@ -714,7 +714,7 @@ func (r *entryResource[M, P]) finishWrite(ctx context.Context, m P, written *bif
 ) {
 	s := m.shared()
 	s.setComputed(written)
-	p := privateData{Owner: written.Owner, RecoveryLevel: written.RecoveryLevel}
+	p := privateData{Owner: written.Owner, RecoveryLevel: written.RecoveryLevel, Disabled: !written.Enabled}
 	switch {
 	case !valueOutOfState(m):
 	case wroteValue:

@@ -69,12 +69,12 @@ provider "echo" {
 resource "echo" "test" {}
 `, testOrg, testOrg)),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.test", echoed("ref_value"), knownvalue.StringExact("sk-test-eph-stripe-1d1d")),
+					statecheck.ExpectKnownValue("echo.test", echoed("ref_value"), knownSecretValue("sk-test-eph-stripe-1d1d")),
 					statecheck.ExpectKnownValue("echo.test", echoed("ref_type"), knownvalue.StringExact("secret_reference")),
 					statecheck.ExpectKnownValue("echo.test", echoed("ref_secret_id"), knownvalue.StringExact("global/stripe")),
 					statecheck.ExpectKnownValue("echo.test", echoed("ref_resolved_scope"), knownvalue.StringExact(testOrg)),
 					statecheck.ExpectKnownValue("echo.test", echoed("ref_id"), knownvalue.StringExact(testOrg+"/stripe_key")),
-					statecheck.ExpectKnownValue("echo.test", echoed("fallback_value"), knownvalue.StringExact("pw-test-eph-global-2e2e")),
+					statecheck.ExpectKnownValue("echo.test", echoed("fallback_value"), knownSecretValue("pw-test-eph-global-2e2e")),
 					statecheck.ExpectKnownValue("echo.test", echoed("fallback_type"), knownvalue.StringExact("secret")),
 					statecheck.ExpectKnownValue("echo.test", echoed("fallback_scope"), knownvalue.StringExact("global")),
 					statecheck.ExpectKnownValue("echo.test", echoed("fallback_has_secret"), knownvalue.Bool(false)),
@@ -125,7 +125,7 @@ resource "echo" "test" {}
 				// The organization has no db_password: the pinned version is read in global.
 				Config: echo("db_password", first.Version),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("pw-test-eph-pin-v1-4f4f")),
+					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownSecretValue("pw-test-eph-pin-v1-4f4f")),
 					statecheck.ExpectKnownValue("echo.test", echoed("resolved_scope"), knownvalue.StringExact("global")),
 					dsOnlyEchoHolds("pw-test-eph-pin-v1-4f4f", "pw-test-eph-pin-v2-6b6b", "sk-test-eph-pin-5a5a"),
 				},

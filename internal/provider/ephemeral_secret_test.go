@@ -82,7 +82,7 @@ provider "echo" {
 resource "echo" "test" {}
 `, testOrg)),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("smtp-test-eph-7c7c")),
+					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownSecretValue("smtp-test-eph-7c7c")),
 					statecheck.ExpectKnownValue("echo.test", echoed("id"), knownvalue.StringExact(testOrg+"/smtp-password")),
 					statecheck.ExpectKnownValue("echo.test", echoed("version"), knownvalue.StringExact(written.Version)),
 					statecheck.ExpectKnownValue("echo.test", echoed("key_vault_secret_name"),
@@ -185,7 +185,7 @@ resource "echo" "test" {}
 			{
 				Config: echo(first.Version),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownvalue.StringExact("smtp-test-eph-v1-8b8b")),
+					statecheck.ExpectKnownValue("echo.test", echoed("value"), knownSecretValue("smtp-test-eph-v1-8b8b")),
 					statecheck.ExpectKnownValue("echo.test", echoed("version"), knownvalue.StringExact(first.Version)),
 					dsOnlyEchoHolds("smtp-test-eph-v1-8b8b", "smtp-test-eph-v2-9c9c"),
 				},

@@ -248,31 +248,29 @@ func (l *liveVault) ours(name string) bool {
 
 // list returns the names of the vault's secrets, or of its deleted secrets.
 func (l *liveVault) list(ctx context.Context, deleted bool) ([]string, error) {
-	var names []string
 	if deleted {
-		pager := l.client.NewListDeletedSecretPropertiesPager(nil)
-		for pager.More() {
-			page, err := pager.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, s := range page.Value {
-				if s.ID != nil {
-					names = append(names, s.ID.Name())
-				}
-			}
-		}
-		return names, nil
+		return pagedNames(ctx, l.client.NewListDeletedSecretPropertiesPager(nil),
+			func(p azsecrets.ListDeletedSecretPropertiesResponse) []*azsecrets.DeletedSecretProperties {
+				return p.Value
+			},
+			func(s *azsecrets.DeletedSecretProperties) *azsecrets.ID { return s.ID })
 	}
-	pager := l.client.NewListSecretPropertiesPager(nil)
+	return pagedNames(ctx, l.client.NewListSecretPropertiesPager(nil),
+		func(p azsecrets.ListSecretPropertiesResponse) []*azsecrets.SecretProperties { return p.Value },
+		func(s *azsecrets.SecretProperties) *azsecrets.ID { return s.ID })
+}
+
+// pagedNames pages through a listing and returns the name of every item that has an id.
+func pagedNames[P, T any](ctx context.Context, pager *runtime.Pager[P], items func(P) []T, id func(T) *azsecrets.ID) ([]string, error) {
+	var names []string
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range page.Value {
-			if s.ID != nil {
-				names = append(names, s.ID.Name())
+		for _, item := range items(page) {
+			if itemID := id(item); itemID != nil {
+				names = append(names, itemID.Name())
 			}
 		}
 	}

@@ -138,7 +138,7 @@ data "bifrost_config" "stripe" {
 				// The entry is an ordinary contract entry: a reference to it resolves.
 				Config: cfg + resolve,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.bifrost_config.stripe", tfjsonpath.New("value"), knownvalue.StringExact(value)),
+					statecheck.ExpectKnownValue("data.bifrost_config.stripe", tfjsonpath.New("value"), knownSecretValue(value)),
 				},
 			},
 			{

@@ -39,8 +39,8 @@ type privateData struct {
 	// RecoveryLevel is the vault's recovery level as the last read or write saw it, so that a
 	// destroy plan can tell that purge_on_destroy will not be honoured.
 	RecoveryLevel bifrost.RecoveryLevel
-	// Disabled marks an entry the last refresh found disabled, whose value Key Vault hides: a
-	// value_wo compared with the vault's cannot be (see valueDiffers).
+	// Disabled marks an entry the last refresh or write left disabled, whose value Key Vault
+	// hides: a value_wo compared with the vault's cannot be (see valueDiffers).
 	Disabled bool
 }
 
